@@ -1,0 +1,188 @@
+"""Load articles from the corpus folder.
+
+``.md``/``.txt`` files may open with YAML front matter (title, date, source, url,
+authors); the body after it is kept byte-for-byte (decoded as UTF-8, line ends
+untouched) because citations point into it by character offset. Without front
+matter the first non-empty line is the title. ``.html``/``.htm`` saved pages go
+through trafilatura. An article's id is its path relative to the corpus root
+without the extension; its content hash is the SHA-256 of the file's bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ArticleError, CorpusError
+from bot.types import Article
+
+TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
+HTML_SUFFIXES = {".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+
+_FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+
+
+@dataclass
+class CorpusScan:
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (relative path, id it duplicates)
+
+
+def article_files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file() and not _hidden(p, root))
+
+
+def _hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def load_corpus(root: Path, max_article_mb: float = 50.0) -> CorpusScan:
+    """Every readable article under ``root``; unreadable ones land in ``skipped``."""
+    if not root.exists():
+        raise CorpusError(f"corpus folder {root}/ does not exist: create it and put .md, .txt or .html articles in it")
+    if not root.is_dir():
+        raise CorpusError(f"corpus path {root} is not a folder")
+    scan = CorpusScan()
+    seen_hashes: dict[str, str] = {}
+    used_ids: set[str] = set()
+    for path in article_files(root):
+        rel = path.relative_to(root).as_posix()
+        try:
+            article = read_article(path, root, max_article_mb)
+        except ArticleError as exc:
+            scan.skipped.append((rel, str(exc)))
+            continue
+        if article.content_hash in seen_hashes:
+            scan.duplicates.append((rel, seen_hashes[article.content_hash]))
+            continue
+        if article.id in used_ids:  # a.md beside a.txt: keep both, the later one by its full path
+            article = _replace_id(article, rel)
+        used_ids.add(article.id)
+        seen_hashes[article.content_hash] = article.id
+        scan.articles.append(article)
+    if not scan.articles and not scan.skipped:
+        raise CorpusError(f"no articles in {root}/: add .md, .txt or .html files")
+    return scan
+
+
+def _replace_id(article: Article, new_id: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, id=new_id)
+
+
+def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Article:
+    rel = path.relative_to(root).as_posix()
+    try:
+        size = path.stat().st_size
+        if size > max_article_mb * 1024 * 1024:
+            raise ArticleError(f"{rel}: larger than {max_article_mb:g} MB")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{rel}: cannot read ({exc.strerror or exc})") from exc
+    return parse_article(raw, rel)
+
+
+def parse_article(raw: bytes, rel: str) -> Article:
+    """Parse one file's bytes; ``rel`` is its corpus-relative posix path."""
+    if b"\x00" in raw[:8192]:
+        raise ArticleError(f"{rel}: binary file, not text")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleError(f"{rel}: not UTF-8 (byte {exc.start}); re-save it as UTF-8") from exc
+    if not text.strip():
+        raise ArticleError(f"{rel}: empty file")
+    suffix = Path(rel).suffix.lower()
+    meta, body = _parse_html(text, rel) if suffix in HTML_SUFFIXES else _split_front_matter(text, rel)
+    if not body.strip():
+        raise ArticleError(f"{rel}: no article text")
+    title = _clean(meta.get("title")) or _first_line(body) or Path(rel).stem
+    authors = meta.get("authors") or meta.get("author") or ()
+    if isinstance(authors, str):
+        authors = (authors,)
+    return Article(
+        id=str(Path(rel).with_suffix("").as_posix()),
+        path=rel,
+        title=title[:300],
+        text=body,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        date=_iso_date(meta.get("date"), rel),
+        source=_clean(meta.get("source") or meta.get("sitename")),
+        url=_clean(meta.get("url")),
+        authors=tuple(str(a) for a in authors),
+    )
+
+
+def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
+    if not _FRONT_MATTER_OPEN.match(text):
+        return {}, text
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ArticleError(f"{rel}: front matter opened with '---' is never closed")
+    import yaml
+
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as exc:
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise ArticleError(f"{rel}: malformed front matter ({problem})") from exc
+    if not isinstance(meta, dict):
+        raise ArticleError(f"{rel}: malformed front matter (expected 'key: value' lines)")
+    return meta, text[match.end():]
+
+
+def _parse_html(text: str, rel: str) -> tuple[dict, str]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False)
+    if doc is None or not getattr(doc, "text", None):
+        raise ArticleError(f"{rel}: no article text found in the HTML")
+    meta = {"title": doc.title, "date": doc.date, "sitename": doc.sitename, "url": doc.url, "author": doc.author}
+    return {k: v for k, v in meta.items() if v}, doc.text
+
+
+def _iso_date(value, rel: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ArticleError(f"{rel}: invalid date {text!r} (use ISO 8601, e.g. 2023-09-05)") from None
+    return parsed.date().isoformat() if len(text) <= 10 else parsed.isoformat()
+
+
+def date_epoch(iso: str | None) -> int | None:
+    """Seconds since 1970 (UTC) for range filters in Chroma."""
+    if not iso:
+        return None
+    parsed = dt.datetime.fromisoformat(iso)
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=dt.timezone.utc)
+    return int(parsed.timestamp())
+
+
+def _first_line(body: str) -> str:
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line
+    return ""
+
+
+def _clean(value) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None

@@ -1,0 +1,200 @@
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank.
+
+``IndexReader`` opens the current generation read-only and re-opens when a
+build switches ``CURRENT``, so a long-lived process (the web UI) answers from
+the previous complete index until the new one is ready. ``HybridRetriever`` is
+a LangChain ``BaseRetriever`` over it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from bot.corpus import date_epoch
+from bot.errors import IndexCorruptError, RetrievalError
+from bot.settings import Settings
+from bot.store import Manifest, collection_name, make_client, read_current_manifest
+from bot.types import Chunk, Evidence
+
+
+@dataclass(frozen=True)
+class Filters:
+    source: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    articles: tuple[str, ...] = ()
+
+    def chroma_where(self) -> dict | None:
+        clauses: list[dict] = []
+        if self.source:
+            clauses.append({"source": self.source})
+        if self.since:
+            clauses.append({"date_epoch": {"$gte": date_epoch(self.since)}})
+        if self.until:
+            clauses.append({"date_epoch": {"$lte": _end_of_day(self.until)}})
+        if self.articles:
+            clauses.append({"article_id": {"$in": list(self.articles)}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def accepts(self, chunk: Chunk) -> bool:
+        if self.source and chunk.source != self.source:
+            return False
+        epoch = date_epoch(chunk.date)
+        if self.since and (epoch is None or epoch < date_epoch(self.since)):
+            return False
+        if self.until and (epoch is None or epoch > _end_of_day(self.until)):
+            return False
+        return not self.articles or chunk.article_id in self.articles
+
+    @property
+    def active(self) -> bool:
+        return bool(self.source or self.since or self.until or self.articles)
+
+
+def _end_of_day(iso: str) -> int:
+    day = dt.date.fromisoformat(iso[:10])
+    return date_epoch((day + dt.timedelta(days=1)).isoformat()) - 1
+
+
+def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
+    return Chunk(
+        id=chunk_id, article_id=meta["article_id"], index=int(meta.get("index", 0)),
+        start=int(meta["start"]), end=int(meta["end"]), text=text, title=meta.get("title", ""),
+        path=meta.get("path", ""), date=meta.get("date"), source=meta.get("source"), url=meta.get("url"),
+    )
+
+
+class IndexReader:
+    """The current index generation, opened read-only; thread-safe refresh on switch."""
+
+    def __init__(self, settings: Settings, embedder=None):
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self.generation: Path | None = None
+        self.manifest: Manifest | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        generation, manifest = read_current_manifest(self.settings)
+        if generation == self.generation:
+            return
+        with self._lock:
+            from bot.lexical import Bm25Index
+
+            try:
+                client = make_client(self.settings, generation)
+                collection = client.get_collection(collection_name(self.settings, generation), embedding_function=None)
+                bm25 = Bm25Index.load(generation)
+            except Exception as exc:
+                raise IndexCorruptError(f'index at {self.settings.index.dir}/ is unreadable: run "bot index --rebuild"') from exc
+            self._collection, self._bm25 = collection, bm25
+            self.generation, self.manifest = generation, manifest
+
+    @property
+    def embedder(self):
+        if self._embedder is None:
+            from bot.embeddings import load_embedder
+
+            self._embedder = load_embedder(self.settings)
+        return self._embedder
+
+    @property
+    def bm25(self):
+        return self._bm25
+
+    def dense(self, vector: list[float], n: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        n = min(n, self.manifest.chunk_count)
+        if n <= 0:
+            return []
+        try:
+            got = self._collection.query(
+                query_embeddings=[vector], n_results=n, where=filters.chroma_where(),
+                include=["documents", "metadatas", "distances"],
+            )
+        except Exception as exc:
+            raise RetrievalError(f"dense search failed: {exc}".splitlines()[0]) from exc
+        return [
+            (chunk_from_record(i, d, m), 1.0 - float(dist))
+            for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
+        hits = self._bm25.search(query, n * 5 if filters.active else n)
+        chunks = self.fetch([chunk_id for chunk_id, _ in hits])
+        out = [(chunks[i], s) for i, s in hits if i in chunks and filters.accepts(chunks[i])]
+        return out[:n]
+
+    def fetch(self, ids: list[str]) -> dict[str, Chunk]:
+        if not ids:
+            return {}
+        got = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        return {i: chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+
+
+def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, timings: dict | None = None) -> list[Evidence]:
+    """Top-``k`` chunks by reciprocal rank fusion of dense and BM25 rankings."""
+    import time
+
+    settings = reader.settings.retrieval
+    t0 = time.perf_counter()
+    vector = reader.embedder.embed_query(question)
+    t1 = time.perf_counter()
+    dense = reader.dense(vector, settings.candidates, filters)
+    t2 = time.perf_counter()
+    lexical = reader.lexical(question, settings.candidates, filters)
+    t3 = time.perf_counter()
+    if timings is not None:
+        timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000)
+    fused: dict[str, dict[str, Any]] = {}
+    for rank, (chunk, _) in enumerate(dense):
+        entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0, "dense": None, "bm25": None})
+        entry["score"] += 1.0 / (settings.rrf_k + rank + 1)
+        entry["dense"] = rank
+    for rank, (chunk, _) in enumerate(lexical):
+        entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0, "dense": None, "bm25": None})
+        entry["score"] += 1.0 / (settings.rrf_k + rank + 1)
+        entry["bm25"] = rank
+    ranked = sorted(fused.values(), key=lambda e: -e["score"])[:k]
+    return [Evidence(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"]) for e in ranked]
+
+
+class HybridRetriever(BaseRetriever):
+    """A LangChain retriever over the bot's index: usable from any LangChain app."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    reader: Any
+    k: int = 5
+    filters: Filters = Filters()
+    timings: dict | None = None  # filled with per-stage milliseconds when given
+
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+        return [evidence_to_document(e) for e in hybrid_search(self.reader, query, self.k, self.filters, self.timings)]
+
+
+_CHUNK_FIELDS = ("id", "article_id", "index", "start", "end", "title", "path", "date", "source", "url")
+
+
+def evidence_to_document(evidence: Evidence) -> Document:
+    chunk = evidence.chunk
+    meta = {f: getattr(chunk, f) for f in _CHUNK_FIELDS}
+    meta.update(score=evidence.score, dense_rank=evidence.dense_rank, bm25_rank=evidence.bm25_rank)
+    return Document(page_content=chunk.text, metadata=meta, id=chunk.id)
+
+
+def document_to_evidence(document: Document) -> Evidence:
+    meta = document.metadata
+    chunk = Chunk(text=document.page_content, **{f: meta.get(f) for f in _CHUNK_FIELDS})
+    return Evidence(chunk=chunk, score=meta["score"], dense_rank=meta["dense_rank"], bm25_rank=meta["bm25_rank"])
