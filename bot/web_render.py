@@ -1,0 +1,166 @@
+"""HTML and Markdown for the web UI. Pure functions, no Gradio: every string shown is escaped here.
+
+Article text and questions are untrusted: they go through ``html.escape`` (and,
+for the Markdown chat, a Markdown escape first), so a ``<script>`` in an
+article shows as text. Highlights are placed by the citation's character
+offsets, never by searching for the quote.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from bot.types import Answer, Article, Citation
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$-])")  # "<", ">", "&" are HTML-escaped after
+_CONTEXT_CHARS = 700  # of a long paragraph, this much either side of the quote is shown
+
+CSS = """
+.bot-status { font-size: .92em; color: var(--body-text-color-subdued); padding: 2px 4px; }
+.bot-status b { color: var(--body-text-color); }
+.bot-status.warn { color: #b54708; }
+.bot-error { color: #b42318; background: #fef3f2; border: 1px solid #fecdca; border-radius: 8px; padding: 8px 12px; }
+.bot-ok { color: #05603a; background: #ecfdf3; border: 1px solid #abefc6; border-radius: 8px; padding: 8px 12px; }
+.bot-sources { display: flex; flex-direction: column; gap: 10px; }
+.bot-sources .src-top { font-size: .85em; color: var(--body-text-color-subdued); }
+.bot-sources .src-empty { color: var(--body-text-color-subdued); padding: 24px 8px; text-align: center; }
+.src-card { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 10px 12px;
+  background: var(--background-fill-primary); }
+.src-card.related { border-style: dashed; }
+.src-head { font-weight: 600; line-height: 1.35; }
+.src-n { color: #fff; background: #4f46e5; border-radius: 6px; padding: 0 6px; margin-right: 6px; font-size: .85em; }
+.related .src-n { background: #9ca3af; }
+.src-meta { font-size: .82em; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
+.src-passage { line-height: 1.55; margin: 0; white-space: pre-wrap; }
+mark.cite { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px;
+  box-shadow: inset 0 -2px 0 #f59e0b; }
+.related mark.cite { background: #e5e7eb; box-shadow: inset 0 -2px 0 #9ca3af; }
+.src-open { margin-top: 8px; font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
+  padding: 3px 10px; background: var(--background-fill-secondary); cursor: pointer; }
+.src-open:hover { border-color: #4f46e5; color: #4f46e5; }
+.src-refusal { font-weight: 600; }
+.src-note { font-size: .85em; color: var(--body-text-color-subdued); }
+.bot-article { border: 1px solid var(--border-color-primary); border-radius: 10px; padding: 12px 14px;
+  background: var(--background-fill-primary); }
+.bot-article .art-label { font-size: .75em; letter-spacing: .06em; text-transform: uppercase;
+  color: var(--body-text-color-subdued); margin-bottom: 4px; }
+.src-top .src-gen { white-space: nowrap; color: inherit; font-size: inherit; }
+#library-table table, #library-table table * { font-family: var(--font) !important; }
+.bot-article .art-body { white-space: pre-wrap; line-height: 1.6; max-height: 480px; overflow-y: auto;
+  padding-right: 6px; }
+.bot-article h3 { margin: 0 0 2px; }
+"""
+
+
+def md_escape(text: str) -> str:
+    """Text shown literally inside the chat's Markdown: no formatting, no HTML."""
+    return escape(_MD_SPECIAL.sub(r"\\\1", text), quote=False)
+
+
+def markers(answer: Answer) -> str:
+    return " ".join(f"\\[{c.n}\\]" for c in answer.citations)
+
+
+def chat_message(answer: Answer) -> str:
+    """The chat bubble of a finished answer: text, citation markers, and the search used for a follow-up."""
+    body = md_escape(answer.answer)
+    if answer.citations:
+        body += " " + markers(answer)
+    if answer.kind == "refusal" and answer.related:
+        body += "\n\n*Related passages that do not answer it are shown beside the chat.*"
+    if answer.kind != "smalltalk" and answer.standalone_question and answer.standalone_question != answer.question:
+        body += f"\n\n*Searched for:* “{md_escape(answer.standalone_question)}”"
+    return body
+
+
+def error_message(text: str) -> str:
+    return "**Error:** " + md_escape(text)
+
+
+def sources_html(answer: Answer | None, passage, generation: str | None = None) -> str:
+    """The sources panel for one answer. ``passage(citation) -> (paragraph, start, end)`` supplies context."""
+    if answer is None or answer.kind == "smalltalk":
+        return '<div class="bot-sources"><div class="src-empty">Sources of the selected answer appear here.</div></div>'
+    parts = [f'<div class="src-top">Sources for “{escape(answer.question)}”'
+             + (f' · <span class="src-gen">index {escape(generation)}</span>' if generation else "") + "</div>"]
+    if answer.citations:
+        parts += [_card(c, passage(c), "citation") for c in answer.citations]
+    else:
+        parts.append(f'<div class="src-refusal">{escape(answer.answer)}</div>')
+        if answer.related:
+            parts.append('<div class="src-note">Closest passages found; they do not answer the question:</div>')
+            parts += [_card(c, passage(c), "related") for c in answer.related]
+    return '<div class="bot-sources">' + "".join(parts) + "</div>"
+
+
+def _card(citation: Citation, context: tuple[str, int, int], kind: str) -> str:
+    label = f"{citation.n}" if kind == "citation" else "related"
+    return (
+        f'<div class="src-card {kind}" data-kind="{kind}" data-n="{citation.n}" data-path="{escape(citation.path)}" '
+        f'data-start="{citation.start}" data-end="{citation.end}">'
+        f'<div class="src-head"><span class="src-n">{label}</span>{escape(citation.title)}</div>'
+        f'<div class="src-meta">{_meta(citation.date, citation.source, citation.path)}</div>'
+        f'<p class="src-passage">{highlighted(*_window(*context))}</p>'
+        f'<button class="src-open" data-open="{kind}:{citation.n}">Open article ↗</button></div>'
+    )
+
+
+def _meta(date: str | None, source: str | None, path: str) -> str:
+    return " · ".join(escape(p) for p in (date or "undated", source or "unknown source", path) if p)
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """A long paragraph cut to the quote and some context around it, on word boundaries."""
+    a, b = max(0, start - _CONTEXT_CHARS), min(len(text), end + _CONTEXT_CHARS)
+    if a > 0:
+        a = text.find(" ", a, start) + 1 or a
+    cut = text.rfind(" ", end, b) if b < len(text) else -1
+    b = cut if cut > 0 else b
+    head, tail = ("… " if a > 0 else ""), (" …" if b < len(text) else "")
+    return head + text[a:b] + tail, start - a + len(head), end - a + len(head)
+
+
+def highlighted(text: str, start: int, end: int, mark_id: str | None = None) -> str:
+    """``text`` escaped, with ``text[start:end]`` wrapped in a ``<mark>``."""
+    ident = f' id="{mark_id}"' if mark_id else ""
+    return (f"{escape(text[:start])}<mark class=\"cite\"{ident} data-start=\"{start}\" data-end=\"{end}\">"
+            f"{escape(text[start:end])}</mark>{escape(text[end:])}")
+
+
+def article_html(citation: Citation, article: Article | None) -> str:
+    """The whole cited article with the cited span marked (the indexed passage if the file changed)."""
+    if article is not None:
+        text, start, end, note = article.text, citation.start, citation.end, ""
+        title, meta = article.title, _meta(article.date, article.source, article.path)
+    else:
+        offset = citation.chunk_start
+        text, start, end = citation.chunk_text, citation.start - offset, citation.end - offset
+        title, meta = citation.title, _meta(citation.date, citation.source, citation.path)
+        note = ('<div class="src-note">The article file is gone or changed since indexing: '
+                "showing the indexed passage.</div>")
+    return (
+        f'<div class="bot-article" data-start="{citation.start}" data-end="{citation.end}">'
+        f'<div class="art-label">Whole article · cited passage highlighted</div>'
+        f"<h3>{escape(title)}</h3><div class=\"src-meta\">{meta}</div>{note}"
+        f'<div class="art-body">{highlighted(text, start, end, mark_id="cited-span")}</div></div>'
+    )
+
+
+def status_html(info, building: bool = False, error: str | None = None) -> str:
+    """The line saying which index answers. ``info`` is a ``bot.library.IndexInfo`` or None."""
+    if error:
+        return f'<div class="bot-status warn">{escape(error)}</div>'
+    if info is None:
+        return ('<div class="bot-status warn">No index yet: open the <b>Library</b> tab and press '
+                "<b>Rebuild index</b> (or run <code>bot index</code>).</div>")
+    when = info.created_at.replace("T", " ").replace("+00:00", " UTC")
+    text = (f"Answering from index <b>{escape(info.generation)}</b> · built {escape(when)} · "
+            f"{info.articles} article{'s' * (info.articles != 1)}, {info.chunks} chunks")
+    if building:
+        text += " · <b>rebuilding…</b> answers come from this index until the new one is complete"
+    return f'<div class="bot-status">{text}</div>'
+
+
+def notice_html(text: str, ok: bool) -> str:
+    return f'<div class="{"bot-ok" if ok else "bot-error"}">{escape(text)}</div>'

@@ -1,0 +1,191 @@
+"""bot.library: what the web UI's Library tab does to the corpus folder, with real files and a real index."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import replace
+
+import pytest
+
+from bot.errors import ArticleError, IndexMissingError
+from bot.library import (
+    cited_passage,
+    delete_article,
+    index_info,
+    list_articles,
+    paragraph_bounds,
+    safe_name,
+    save_upload,
+    save_uploads,
+    sources,
+)
+from tests.conftest import SEED_CORPUS
+
+ARTICLE = b"---\ntitle: Harbour reopens\ndate: 2024-03-01\nsource: Coast News\n---\nThe harbour reopened on Monday.\n"
+
+
+@pytest.fixture
+def settings(make_settings, corpus_dir):
+    shutil.copytree(SEED_CORPUS, corpus_dir, dirs_exist_ok=True)
+    return make_settings()
+
+
+def corpus_state(settings) -> dict[str, bytes]:
+    root = settings.corpus.dir
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    ("uploaded", "saved"),
+    [
+        ("../../etc/passwd.md", "passwd.md"),
+        ("C:\\Users\\me\\news.TXT", "news.txt"),
+        ("/abs/path/story.html", "story.html"),
+        (".hidden.md", "hidden.md"),
+        ("Ünïcode name (final)!.md", "Unicode-name-final.md"),
+        ("....md", "article.md"),
+    ],
+)
+def test_upload_names_are_sanitised_into_the_corpus_root(uploaded, saved):
+    assert safe_name(uploaded) == saved
+
+
+@pytest.mark.parametrize("name", ["notes.pdf", "script.sh", "archive.md.exe", "noextension", ""])
+def test_upload_names_with_other_suffixes_are_refused(name):
+    with pytest.raises(ArticleError, match="only .txt, .md, .html"):
+        safe_name(name)
+
+
+def test_path_traversal_upload_lands_inside_the_corpus(settings):
+    saved = save_upload(settings, "../../outside.md", ARTICLE)
+    assert saved.path == "outside.md" and saved.status == "added"
+    assert (settings.corpus.dir / "outside.md").read_bytes() == ARTICLE
+    assert not (settings.corpus.dir.parent.parent / "outside.md").exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\x00\x01\x02binary\x00", "binary file"),
+        ("caf\xe9 au lait".encode("latin-1"), "not UTF-8"),
+        (b"", "empty file"),
+        (b"   \n\n  ", "empty file"),
+        (b"---\ntitle: x\nno closing fence\n", "never closed"),
+    ],
+)
+def test_rejected_upload_changes_nothing(settings, data, message):
+    before = corpus_state(settings)
+    with pytest.raises(ArticleError, match=message):
+        save_upload(settings, "bad.txt", data)
+    assert corpus_state(settings) == before
+
+
+def test_upload_over_the_size_limit_is_refused(make_settings, corpus_dir):
+    settings = make_settings(web={"max_upload_mb": 0.001})  # about 1 KB
+    with pytest.raises(ArticleError, match="larger than the 0.001 MB upload limit"):
+        save_upload(settings, "big.txt", b"word " * 400)
+    assert list(corpus_dir.iterdir()) == []
+
+
+def test_different_article_under_the_same_name_needs_confirmation(settings):
+    save_upload(settings, "harbour.md", ARTICLE)
+    edited = ARTICLE.replace(b"Monday", b"Tuesday")
+    with pytest.raises(ArticleError, match="already exists with different text: confirm replacing"):
+        save_upload(settings, "harbour.md", edited)
+    assert (settings.corpus.dir / "harbour.md").read_bytes() == ARTICLE
+    assert save_upload(settings, "harbour.md", edited, replace=True).status == "replaced"
+    assert (settings.corpus.dir / "harbour.md").read_bytes() == edited
+
+
+def test_uploading_the_same_file_again_is_a_no_op(settings):
+    save_upload(settings, "harbour.md", ARTICLE)
+    assert save_upload(settings, "harbour.md", ARTICLE).status == "unchanged"
+
+
+def test_one_bad_file_in_a_batch_writes_none_of_them(settings):
+    before = corpus_state(settings)
+    with pytest.raises(ArticleError, match="bad.txt: binary"):
+        save_uploads(settings, [("good.md", ARTICLE), ("bad.txt", b"\x00\x00")])
+    with pytest.raises(ArticleError, match="two uploaded files"):
+        save_uploads(settings, [("a/x.md", ARTICLE), ("b/x.md", ARTICLE + b"more\n")])
+    assert corpus_state(settings) == before
+
+
+def test_no_temporary_files_are_left_behind(settings):
+    save_uploads(settings, [("one.md", ARTICLE), ("two.txt", b"Two\n\nA second article.\n")])
+    assert not [p for p in os.listdir(settings.corpus.dir) if p.startswith(".")]
+
+
+def test_delete_refuses_paths_outside_the_corpus(settings, tmp_path):
+    victim = tmp_path / "victim.md"
+    victim.write_bytes(ARTICLE)
+    for path in ("../victim.md", str(victim), ".", "missing.md", "kim-train-vladivostok"):
+        with pytest.raises(ArticleError):
+            delete_article(settings, path)
+    assert victim.exists()
+
+
+def test_missing_index_is_reported_not_hidden(settings):
+    with pytest.raises(IndexMissingError, match='run "bot index"'):
+        list_articles(settings)
+    with pytest.raises(IndexMissingError):
+        index_info(settings)
+    assert sources(settings) == []
+
+
+@pytest.mark.slow
+def test_upload_then_delete_goes_through_to_the_index(settings, embedder):
+    from bot.index import build
+
+    build(settings, embedder=embedder)
+    first = index_info(settings)
+    save_upload(settings, "harbour.md", ARTICLE)
+    build(settings, embedder=embedder)
+    listed = {e.path: e for e in list_articles(settings)}
+    assert listed["harbour.md"].title == "Harbour reopens" and listed["harbour.md"].chunks >= 1
+    assert listed["harbour.md"].date == "2024-03-01" and sources(settings) == ["Coast News"]
+    assert [e.path for e in list_articles(settings, "HARBOUR reopens")] == ["harbour.md"]
+    assert list_articles(settings, "no such words") == []
+    assert index_info(settings).articles == first.articles + 1
+
+    assert delete_article(settings, "harbour.md") == "harbour.md"
+    assert not (settings.corpus.dir / "harbour.md").exists()
+    build(settings, embedder=embedder)
+    assert "harbour.md" not in {e.path for e in list_articles(settings)}
+    assert index_info(settings).chunks == first.chunks
+
+
+@pytest.mark.slow
+def test_same_text_under_another_name_is_refused_once_indexed(settings, embedder):
+    from bot.index import build
+
+    save_upload(settings, "harbour.md", ARTICLE)
+    build(settings, embedder=embedder)
+    with pytest.raises(ArticleError, match="already in the library as harbour.md"):
+        save_upload(settings, "copy-of-harbour.md", ARTICLE)
+
+
+def test_paragraph_bounds_stop_at_blank_lines():
+    text = "First para.\n\nSecond one, with the quote inside.\nStill second.\n\nThird."
+    start = text.index("the quote")
+    a, b = paragraph_bounds(text, start, start + len("the quote"))
+    assert text[a:b] == "Second one, with the quote inside.\nStill second."
+    assert paragraph_bounds(text, 0, 5) == (0, len("First para."))
+
+
+def test_cited_passage_points_at_the_exact_quote(seed_engine, seed_settings):
+    answer = seed_engine.ask("Who is Kim Jong Un expected to meet?")
+    assert answer.citations
+    for citation in answer.citations:
+        paragraph, start, end = cited_passage(seed_settings, citation)
+        assert paragraph[start:end] == citation.quote
+        assert "\n\n" not in paragraph
+
+
+def test_cited_passage_falls_back_to_the_indexed_chunk_when_the_file_changed(seed_engine, seed_settings):
+    citation = seed_engine.ask("Who is Kim Jong Un expected to meet?").citations[0]
+    moved = replace(citation, path="gone-since-indexing.md")
+    paragraph, start, end = cited_passage(seed_settings, moved)
+    assert paragraph[start:end] == citation.quote
+    assert paragraph in citation.chunk_text
