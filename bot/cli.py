@@ -30,7 +30,6 @@ SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only articles 
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")]
 ArticleOpt = Annotated[Optional[list[str]], typer.Option("--article", help="Only this article id (repeatable).")]
 KOpt = Annotated[Optional[int], typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (one object per answer).")]
 
 
 def _settings(corpus: Path | None = None, index: Path | None = None):
@@ -66,7 +65,10 @@ def index(
     verify: Annotated[bool, typer.Option("--verify", help="Compare index and corpus; exit 1 on any mismatch.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Build or update the index from the corpus (incremental, crash-safe)."""
+    """Build or update the index from the corpus (incremental, crash-safe).
+
+    Exit codes: 0 done, 1 error (or --verify found a mismatch), 2 done but some articles were skipped.
+    """
     settings = _settings(corpus, index_dir)
     if dry_run:
         from bot.index import plan_build
@@ -83,12 +85,15 @@ def index(
         report = check(settings)
         for line in report.lines():
             typer.echo(line)
+        _warn_skipped(report.skipped)
         raise typer.Exit(0 if report.ok else 1)
     from bot.index import build
     from bot.progress import progress_bar
 
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = build(settings, rebuild=rebuild, progress=progress)
+    if report.full_reason not in ("", "no index yet", "--rebuild"):
+        _err(f"note: rebuilt from scratch because {report.full_reason}")
     for path, of in report.duplicates:
         _err(f"note: {path} duplicates {of}; indexed once")
     _warn_skipped(report.skipped)
@@ -105,7 +110,7 @@ def _warn_skipped(skipped) -> None:
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-    json_out: JsonOpt = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print one JSON object (an error too, with exit 1).")] = False,
     k: KOpt = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
@@ -113,18 +118,25 @@ def ask(
     article: ArticleOpt = None,
     index_dir: IndexOpt = None,
 ) -> None:
-    """Answer one question with citations."""
+    """Answer one question: the answer, then numbered citations with the quoted passage."""
     from bot.answer import Engine
+    from bot.chat import Conversation
     from bot.render import render_answer
 
-    settings = _settings(index=index_dir)
-    answer = Engine(settings).ask(question, filters=_filters(source, since, until, article), k=k)
+    try:
+        settings = _settings(index=index_dir)
+        conversation = Conversation(Engine(settings), filters=_filters(source, since, until, article), k=k)
+        answer = conversation.ask(question)
+    except BotError as exc:
+        if json_out:
+            typer.echo(_error_json(question, exc))
+        raise
     typer.echo(json.dumps(answer.to_json(), ensure_ascii=False) if json_out else render_answer(answer))
 
 
 @app.command()
 def chat(
-    json_out: JsonOpt = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Read one question a line, print one JSON object a line.")] = False,
     k: KOpt = None,
     source: SourceOpt = None,
     since: SinceOpt = None,
@@ -132,41 +144,86 @@ def chat(
     article: ArticleOpt = None,
     index_dir: IndexOpt = None,
 ) -> None:
-    """Talk with the articles; follow-up questions use the conversation. /reset starts over."""
+    """Talk with the articles; follow-ups use the conversation. /reset starts over.
+
+    On a terminal: a prompt with line editing and history. With --json, or when
+    input is piped: one question a line in, one JSON object a line out (blank
+    lines skipped; a bad question gives {"question", "error"} and the rest go on).
+    """
     from bot.answer import Engine
     from bot.chat import Conversation
-    from bot.render import render_answer
 
     settings = _settings(index=index_dir)
     conversation = Conversation(Engine(settings), filters=_filters(source, since, until, article), k=k)
-    interactive = sys.stdin.isatty() and not json_out
-    if interactive:
-        import readline  # noqa: F401 - line editing and history for input()
+    conversation.engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="replace")  # undecodable input is a bad question, not a crash
+    if sys.stdin.isatty() and not json_out:
+        _chat_on_terminal(conversation)
+    else:
+        _chat_json_lines(conversation)
 
-        conversation.engine.reader  # noqa: B018 - fail now on a missing index, not after the first question
-        typer.echo("Ask about the articles (/reset to start over, Ctrl-D to quit).")
+
+QUIT_COMMANDS = {"/quit", "/exit", "/q"}
+
+
+def _chat_on_terminal(conversation) -> None:
+    import readline  # noqa: F401 - line editing and history for input()
+
+    from rich.console import Console
+
+    from bot.chat import Done, Status
+    from bot.render import render_answer
+
+    spinner = Console(stderr=True)
+    typer.echo("Ask about the articles. /reset starts over; /quit or Ctrl-D ends.")
     while True:
         try:
-            line = input("you> ") if interactive else sys.stdin.readline()
+            line = input("you> ")
         except EOFError:
-            break
-        if not interactive and line == "":
-            break
+            typer.echo()
+            return
+        except KeyboardInterrupt:
+            typer.echo()
+            continue
+        if line.strip().lower() in QUIT_COMMANDS:
+            return
         if not line.strip():
             continue
         try:
-            answer = conversation.ask(line.rstrip("\n"))
+            with spinner.status("Searching the articles…") as status:
+                for event in conversation.stream(line):
+                    if isinstance(event, Status):
+                        status.update(event.text)
+                    elif isinstance(event, Done):
+                        answer = event.answer
         except BotError as exc:
-            if not interactive:
-                typer.echo(json.dumps({"question": line.strip(), "error": str(exc)}, ensure_ascii=False))
-            else:
-                _err(str(exc))
+            _err(f"error: {exc}")
             continue
-        if interactive:
-            typer.echo(render_answer(answer))
+        except KeyboardInterrupt:
+            _err("(cancelled)")
+            continue
+        typer.echo(render_answer(answer) + "\n")
+
+
+def _chat_json_lines(conversation) -> None:
+    while line := sys.stdin.readline():
+        text = line.rstrip("\r\n")
+        if not text.strip():
+            continue
+        try:
+            answer = conversation.ask(text)
+        except BotError as exc:
+            typer.echo(_error_json(text, exc))
         else:
-            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False), nl=True)
-            sys.stdout.flush()
+            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        sys.stdout.flush()
+
+
+def _error_json(question: str, exc: BotError) -> str:
+    shown = question if len(question) <= 200 else question[:200] + "…"
+    shown = shown.encode("utf-8", "replace").decode("utf-8")  # lone surrogates from undecodable argv
+    return json.dumps({"question": shown, "error": str(exc)}, ensure_ascii=False)
 
 
 @app.command("eval")
@@ -230,3 +287,9 @@ def main() -> None:
     except KeyboardInterrupt:
         _err("interrupted")
         sys.exit(130)
+    except Exception as exc:  # a bug or a library failing underneath: still one line, details on request
+        if os.environ.get("BOT_DEBUG") == "1":
+            raise
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        _err(f"error: unexpected failure ({detail}); run again with BOT_DEBUG=1 for the details")
+        sys.exit(1)

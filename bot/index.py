@@ -1,43 +1,47 @@
 """``bot index``: bring the index in step with the corpus, incrementally and crash-safely.
 
 Content hashes decide what changed. Unchanged articles keep their records;
-new and edited articles are re-chunked, and a chunk whose exact text was
-embedded before reuses that vector, so a rename or a one-paragraph edit
-embeds little or nothing. See ``bot.store`` for the generation mechanism that
-makes a killed build harmless.
+new and edited articles are re-chunked, and a chunk whose exact text is
+already stored reuses that vector, so a rename, a duplicate or a
+one-paragraph edit embeds little or nothing. See ``bot.store`` for the
+generation mechanism that makes a killed build harmless.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.chunking import chunk_article
-from bot.corpus import CorpusScan, date_epoch, load_corpus
-from bot.errors import BotError, IndexBuildError, IndexLockedError, IndexMismatchError
+from bot.corpus import CorpusScan, check_corpus_folder, load_corpus
+from bot.errors import BotError, IndexBuildError, IndexLockedError, IndexMismatchError, IndexMissingError
 from bot.lexical import build_bm25
+from bot.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
 from bot.store import (
     FORMAT_VERSION,
     Manifest,
-    current_generation,
-    generation_dirs,
-    generation_number,
-    open_collection,
+    collect_old,
+    next_generation,
+    opened_collection,
     read_current_manifest,
     remove_generation,
+    remove_unfinished,
+    sweep_trash,
     switch_current,
+    sync_tree,
 )
 from bot.types import Article, Chunk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
-_BATCH = 1000
+_LOCK = ".build.lock"
+_PID = ".build.pid"
 
 
 @dataclass
@@ -47,8 +51,12 @@ class Plan:
     update: list[Article] = field(default_factory=list)
     delete: list[str] = field(default_factory=list)  # article ids
     keep: list[str] = field(default_factory=list)
-    full_rebuild: bool = False
     previous: tuple[Path, Manifest] | None = None
+    full_reason: str = ""  # why everything is built from scratch ("" when incremental)
+
+    @property
+    def full_rebuild(self) -> bool:
+        return self.previous is None
 
     @property
     def changed(self) -> bool:
@@ -58,13 +66,14 @@ class Plan:
 @dataclass
 class BuildReport:
     articles: int
-    added: int = 0
-    updated: int = 0
-    deleted: int = 0
-    unchanged: int = 0
-    embedded: int = 0
+    added: int = 0  # chunks of new articles
+    updated: int = 0  # chunks of edited articles
+    deleted: int = 0  # chunks of removed articles
+    unchanged: int = 0  # chunks kept as they were
+    embedded: int = 0  # distinct chunk texts sent to the embedder
     seconds: float = 0.0
     generation: str | None = None
+    full_reason: str = ""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
 
@@ -76,22 +85,27 @@ class BuildReport:
 
 
 def plan_build(settings: Settings, rebuild: bool = False) -> Plan:
-    scan = load_corpus(settings.corpus.dir, settings.corpus.max_article_mb)
-    previous = None
-    if not rebuild:
-        try:
-            previous = read_current_manifest(settings)
-        except IndexMismatchError:
-            previous = None  # other embedder/chunking: everything is re-done
-        except BotError:
-            previous = None  # missing or unreadable: start clean
-    plan = Plan(scan=scan, previous=previous, full_rebuild=previous is None)
+    """What a build would do; reads the corpus and the current manifest, writes nothing.
+
+    The current generation's Chroma files are never opened here: Chroma rewrites
+    files when it opens a folder, and the live generation must stay untouched by
+    the writer (the build checks its own copy instead, see ``_start_from``).
+    """
+    check_corpus_folder(settings.corpus.dir)  # before the slower look at the index
+    previous, reason = (None, "--rebuild") if rebuild else _usable_previous(settings)
+    old = previous[1].articles if previous else {}
+    scan = load_corpus(settings.corpus.dir, settings.corpus.max_article_mb, prefer=old.keys())
+    return _diff(scan, previous, reason)
+
+
+def _diff(scan: CorpusScan, previous: tuple[Path, Manifest] | None, reason: str) -> Plan:
+    plan = Plan(scan=scan, previous=previous, full_reason=reason)
     old = previous[1].articles if previous else {}
     for article in scan.articles:
         entry = old.get(article.id)
         if entry is None:
             plan.add.append(article)
-        elif entry["hash"] != article.content_hash:
+        elif entry.get("hash") != article.content_hash:
             plan.update.append(article)
         else:
             plan.keep.append(article.id)
@@ -100,65 +114,117 @@ def plan_build(settings: Settings, rebuild: bool = False) -> Plan:
     return plan
 
 
+def _usable_previous(settings: Settings) -> tuple[tuple[Path, Manifest] | None, str]:
+    """The current generation if a build can start from it, else why not."""
+    try:
+        generation, manifest = read_current_manifest(settings)
+    except IndexMissingError:
+        return None, "no index yet"
+    except IndexMismatchError as exc:
+        return None, str(exc).split(":")[0].replace("index was", "the index was")
+    except BotError:
+        return None, "the index is unreadable"
+    if not settings.index.chroma_host and not _sqlite_intact(generation / "chroma" / "chroma.sqlite3"):
+        return None, "the index is unreadable"
+    return (generation, manifest), ""
+
+
+def _sqlite_intact(path: Path) -> bool:
+    """SQLite's own quick check, opened read-only so the live generation is not touched."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
+
+
 def build(settings: Settings, rebuild: bool = False, progress: Progress | None = None, embedder=None) -> BuildReport:
     """Update the index under a lock; return what changed. ``embedder`` defaults to the configured one."""
-    from filelock import FileLock, Timeout
+    from bot.embeddings import token_counter
 
     started = time.perf_counter()
-    index_dir = settings.index.dir
+    counter = token_counter(settings)  # a bad embedding.model fails here, before anything is written
+    check_corpus_folder(settings.corpus.dir)  # and so does a missing corpus
+    with build_lock(settings.index.dir):
+        plan = plan_build(settings, rebuild)
+        report = _apply(settings, plan, counter, progress, embedder)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """One writer at a time, across processes; a second one fails at once with the holder's pid."""
+    from filelock import FileLock, Timeout
+
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(index_dir / ".build.lock"), timeout=0)
+        lock = FileLock(str(index_dir / _LOCK), timeout=0)
         lock.acquire()
     except Timeout:
         raise IndexLockedError(f"another index build is running (pid {_lock_owner(index_dir)})") from None
     except OSError as exc:
         raise IndexBuildError(f"cannot write the index folder {index_dir}/: {exc.strerror or exc}") from exc
     try:
-        (index_dir / ".build.pid").write_text(str(os.getpid()))
-        plan = plan_build(settings, rebuild)
-        report = _apply(settings, plan, progress, embedder)
+        (index_dir / _PID).write_text(str(os.getpid()))
+        yield
     finally:
+        (index_dir / _PID).unlink(missing_ok=True)
         lock.release()
-    report.seconds = time.perf_counter() - started
-    return report
 
 
 def _lock_owner(index_dir: Path) -> str:
-    try:
-        return (index_dir / ".build.pid").read_text().strip() or "?"
-    except OSError:
-        return "?"
+    for _ in range(40):  # the holder writes its pid just after taking the lock
+        try:
+            pid = (index_dir / _PID).read_text().strip()
+        except OSError:
+            pid = ""
+        if pid:
+            return pid
+        time.sleep(0.05)
+    return "unknown"
 
 
-def _apply(settings: Settings, plan: Plan, progress: Progress | None, embedder) -> BuildReport:
-    report = BuildReport(articles=len(plan.scan.articles), skipped=plan.scan.skipped, duplicates=plan.scan.duplicates)
+def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, embedder) -> BuildReport:
     index_dir = settings.index.dir
-    previous_gen, previous_manifest = plan.previous or (None, None)
-    current = current_generation(index_dir) if previous_gen is None else previous_gen
-    _remove_unfinished(settings, index_dir, current)
+    sweep_trash(index_dir)
+    remove_unfinished(settings, index_dir)
     if not plan.changed:
-        report.unchanged = previous_manifest.chunk_count
-        report.generation = previous_gen.name
+        report = _new_report(plan)
+        report.generation = plan.previous[0].name
+        collect_old(settings, index_dir)
         return report
 
-    numbers = [generation_number(p) for p in generation_dirs(index_dir)]
-    generation = index_dir / f"gen-{(max(numbers) + 1 if numbers else 1):06d}"
+    generation = next_generation(index_dir)
     try:
         generation.mkdir()
-        if previous_gen is not None and not settings.index.chroma_host:
-            shutil.copytree(previous_gen / "chroma", generation / "chroma")
-        collection = open_collection(settings, generation, create=True)
-        if previous_gen is not None and settings.index.chroma_host:
-            _copy_records(open_collection(settings, previous_gen), collection, previous_manifest)
-        manifest = _write_records(settings, plan, collection, generation, report, progress, embedder)
-        ids, texts = _all_records(collection)
-        if len(ids) != manifest.chunk_count:
+        plan = _start_from(settings, plan, generation)
+        report = _new_report(plan)
+        fresh = plan.add + plan.update
+        chunks: list[Chunk] = []
+        for done, article in enumerate(fresh, 1):
+            chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens, settings.chunking.overlap_sentences))
+            _report(progress, "chunking", done, len(fresh))
+        added_ids = {a.id for a in plan.add}
+        report.added = sum(1 for c in chunks if c.article_id in added_ids)
+        report.updated = len(chunks) - report.added
+        with opened_collection(settings, generation, create=True) as collection:
+            dimension = _write_records(settings, plan, chunks, collection, report, progress, embedder)
+            ids, texts = all_records(collection)
+        manifest = _manifest(settings, plan, chunks, generation, dimension)
+        if len(ids) != manifest.chunk_count or len(set(ids)) != len(ids):
             raise IndexBuildError(f"index holds {len(ids)} chunks, expected {manifest.chunk_count}: run \"bot index --rebuild\"")
         build_bm25(ids, texts, generation)
         manifest.write(generation)
-        del collection
+        sync_tree(generation)  # everything on disk before readers are pointed at it
+        _report(progress, "finishing", 1, 2)
         switch_current(index_dir, generation)
+        _report(progress, "finishing", 2, 2)
     except BotError:
         remove_generation(settings, generation)
         raise
@@ -166,60 +232,98 @@ def _apply(settings: Settings, plan: Plan, progress: Progress | None, embedder) 
         remove_generation(settings, generation)
         raise IndexBuildError(f"index build failed, previous index kept: {exc}".splitlines()[0]) from exc
     report.generation = generation.name
-    _collect_old(settings, index_dir, generation)
+    collect_old(settings, index_dir)
     return report
 
 
-def _write_records(settings, plan: Plan, collection, generation: Path, report: BuildReport, progress, embedder) -> Manifest:
-    from bot.embeddings import embedder_dimension, load_embedder, token_counter
-
+def _new_report(plan: Plan) -> BuildReport:
     old = plan.previous[1].articles if plan.previous else {}
+    return BuildReport(
+        articles=len(plan.scan.articles), full_reason=plan.full_reason,
+        skipped=plan.scan.skipped, duplicates=plan.scan.duplicates,
+        deleted=sum(old[i]["chunks"] for i in plan.delete), unchanged=sum(old[i]["chunks"] for i in plan.keep),
+    )
+
+
+def _start_from(settings: Settings, plan: Plan, generation: Path) -> Plan:
+    """Fill the new generation with the previous one's records, or plan a build from scratch when they
+    cannot be trusted. Only a copy is opened: the live generation is never touched by the writer."""
+    if plan.previous is None:
+        return plan
+    previous_gen, manifest = plan.previous
+    try:
+        if settings.index.chroma_host:
+            with opened_collection(settings, previous_gen) as source, \
+                    opened_collection(settings, generation, create=True) as target:
+                copy_records(source, target)
+        else:
+            shutil.copytree(previous_gen / "chroma", generation / "chroma")
+        with opened_collection(settings, generation) as collection:
+            stored = collection.count()
+    except Exception:  # IndexCorruptError, or Chroma failing on damaged files
+        stored, reason = None, "the index is unreadable"
+    else:
+        reason = f"the index holds {stored} chunks, its manifest {manifest.chunk_count}"
+    if stored == manifest.chunk_count:
+        return plan
+    if settings.index.chroma_host:
+        remove_generation(settings, generation)
+        generation.mkdir()
+    else:
+        shutil.rmtree(generation / "chroma", ignore_errors=True)
+    return _diff(plan.scan, None, reason)
+
+
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
+    if progress is not None:
+        progress(stage, done, total)
+
+
+def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report: BuildReport, progress, embedder) -> int:
+    """Delete the records of edited and removed articles, add the new chunks; return the vector size."""
+    from bot.embeddings import embedder_dimension, load_embedder
+
+    hashes = [text_hash(c.text) for c in chunks]
+    vectors = stored_vectors(collection, set(hashes))  # looked up before the old records go
     gone = [a.id for a in plan.update] + plan.delete
-    reusable = _vectors_of(collection, gone)  # text hash -> vector, before their records go
     for start in range(0, len(gone), 100):
         collection.delete(where={"article_id": {"$in": gone[start:start + 100]}})
-    report.deleted = sum(old[i]["chunks"] for i in plan.delete)
-    report.unchanged = sum(old[i]["chunks"] for i in plan.keep)
 
-    counter = token_counter(settings)
-    fresh = plan.add + plan.update
-    chunks: list[Chunk] = []
-    for done, article in enumerate(fresh, 1):
-        chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens, settings.chunking.overlap_sentences))
-        if progress:
-            progress("chunking", done, len(fresh))
-    added_ids = {a.id for a in plan.add}
-    report.added = sum(1 for c in chunks if c.article_id in added_ids)
-    report.updated = len(chunks) - report.added
-
-    embedder = embedder or load_embedder(settings)
-    dimension = embedder_dimension(embedder)
-    hashes = [_text_hash(c.text) for c in chunks]
-    todo = [i for i, h in enumerate(hashes) if h not in reusable]
+    # Each distinct new text once, similar lengths together so batches carry little padding.
+    todo = sorted({c.text for c, h in zip(chunks, hashes) if h not in vectors}, key=len)
     report.embedded = len(todo)
-    vectors: dict[str, list[float]] = dict(reusable)
-    for start in range(0, len(todo), _BATCH):
-        batch = todo[start:start + _BATCH]
-        for i, vector in zip(batch, embedder.embed_documents([chunks[i].text for i in batch])):
-            vectors[hashes[i]] = vector
-        if progress:
-            progress("embedding", min(start + _BATCH, len(todo)), len(todo))
-    for start in range(0, len(chunks), _BATCH):
-        part = chunks[start:start + _BATCH]
+    dimension = plan.previous[1].dimension if plan.previous else None
+    if todo:
+        _report(progress, "embedding", 0, len(todo))  # shown while the model loads
+    if todo or dimension is None:
+        embedder = embedder or load_embedder(settings)
+        dimension = embedder_dimension(embedder)
+    step = settings.embedding.batch_size
+    for start in range(0, len(todo), step):
+        part = todo[start:start + step]
+        for text, vector in zip(part, embedder.embed_documents(part)):
+            vectors[text_hash(text)] = vector
+        _report(progress, "embedding", min(start + step, len(todo)), len(todo))
+
+    for start in range(0, len(chunks), WRITE_BATCH):
+        part = chunks[start:start + WRITE_BATCH]
         collection.add(
             ids=[c.id for c in part],
             documents=[c.text for c in part],
             embeddings=[vectors[hashes[start + j]] for j in range(len(part))],
-            metadatas=[_metadata(c, hashes[start + j]) for j, c in enumerate(part)],
+            metadatas=[chunk_metadata(c, hashes[start + j]) for j, c in enumerate(part)],
         )
-        if progress:
-            progress("writing", min(start + _BATCH, len(chunks)), len(chunks))
+        _report(progress, "writing", min(start + WRITE_BATCH, len(chunks)), len(chunks))
+    return dimension
 
+
+def _manifest(settings: Settings, plan: Plan, chunks: list[Chunk], generation: Path, dimension: int) -> Manifest:
+    old = plan.previous[1].articles if plan.previous else {}
     articles = {i: old[i] for i in plan.keep}
     per_article: dict[str, int] = {}
     for c in chunks:
         per_article[c.article_id] = per_article.get(c.article_id, 0) + 1
-    for a in fresh:
+    for a in plan.add + plan.update:
         articles[a.id] = {
             "hash": a.content_hash, "path": a.path, "title": a.title, "date": a.date,
             "source": a.source, "url": a.url, "chunks": per_article.get(a.id, 0),
@@ -233,57 +337,3 @@ def _write_records(settings, plan: Plan, collection, generation: Path, report: B
         articles=articles,
         chunk_count=sum(a["chunks"] for a in articles.values()),
     )
-
-
-def _metadata(chunk: Chunk, text_hash: str) -> dict:
-    meta = {
-        "article_id": chunk.article_id, "title": chunk.title, "path": chunk.path, "index": chunk.index,
-        "start": chunk.start, "end": chunk.end, "text_hash": text_hash,
-        "source": chunk.source, "url": chunk.url, "date": chunk.date, "date_epoch": date_epoch(chunk.date),
-    }
-    return {k: v for k, v in meta.items() if v is not None}
-
-
-def _text_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _vectors_of(collection, article_ids: list[str]) -> dict[str, list[float]]:
-    vectors: dict[str, list[float]] = {}
-    for start in range(0, len(article_ids), 100):
-        got = collection.get(where={"article_id": {"$in": article_ids[start:start + 100]}}, include=["embeddings", "metadatas"])
-        for meta, vector in zip(got["metadatas"], got["embeddings"]):
-            vectors[meta["text_hash"]] = list(vector)
-    return vectors
-
-
-def _all_records(collection) -> tuple[list[str], list[str]]:
-    ids, texts, offset, total = [], [], 0, collection.count()
-    while offset < total:
-        got = collection.get(include=["documents"], limit=5000, offset=offset)
-        ids.extend(got["ids"])
-        texts.extend(got["documents"])
-        offset += 5000
-    return ids, texts
-
-
-def _copy_records(source, target, manifest: Manifest) -> None:
-    offset, total = 0, source.count()
-    while offset < total:
-        got = source.get(include=["documents", "embeddings", "metadatas"], limit=_BATCH, offset=offset)
-        target.add(ids=got["ids"], documents=got["documents"], embeddings=got["embeddings"], metadatas=got["metadatas"])
-        offset += _BATCH
-
-
-def _remove_unfinished(settings: Settings, index_dir: Path, current: Path | None) -> None:
-    """Generations newer than CURRENT were never finished (a killed build)."""
-    floor = generation_number(current) if current is not None else 0
-    for path in generation_dirs(index_dir):
-        if generation_number(path) > floor:
-            remove_generation(settings, path)
-
-
-def _collect_old(settings: Settings, index_dir: Path, current: Path) -> None:
-    older = [p for p in generation_dirs(index_dir) if generation_number(p) < generation_number(current)]
-    for path in older[: max(0, len(older) - settings.index.keep_generations)]:
-        remove_generation(settings, path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,7 +69,10 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     backend: Literal["extractive"] = Field("extractive", description="Answerer. LLM backends come later.")
     refusal_threshold: float = Field(
-        0.35, description="Evidence score below which the bot says the articles don't say (see README)."
+        0.38,
+        description="Refuse when no retrieved sentence matches the question better than this (mean of embedding "
+        "cosine and IDF-weighted term overlap, 0-1). Calibrated on SQuAD 2.0 dev: 86% of refusals are right, "
+        "1% of answerable questions refused (see README).",
     )
     max_citations: int = Field(2, ge=1, le=10, description="Supporting sentences cited at most.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
@@ -131,8 +135,13 @@ def _validated(make):
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "settings"
-        raise ConfigError(f"bad setting {where} (env BOT_{where.upper().replace('.', '__')}): {err['msg']}") from exc
-    except (OSError, ValueError) as exc:  # e.g. a malformed bot.toml
+        got = err.get("input")
+        shown = f" (got {got!r})" if isinstance(got, (str, int, float)) else ""
+        env = "BOT_" + where.upper().replace(".", "__")
+        raise ConfigError(f"bad setting {where} (from {env} or bot.toml): {err['msg']}{shown}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"bot.toml is not valid TOML: {exc}".splitlines()[0]) from exc
+    except (OSError, ValueError) as exc:  # e.g. BOT_RETRIEVAL='{not json
         raise ConfigError(f"cannot read settings: {exc}".splitlines()[0]) from exc
 
 

@@ -7,7 +7,14 @@ is whole does it atomically replace ``index/CURRENT`` (write a temp file,
 fsync, ``os.replace``). Readers follow ``CURRENT``, so a build killed at any
 moment leaves the previous generation answering; the next build deletes the
 unfinished folder and starts again. Old generations are kept a little while
-for readers still holding them, then removed.
+for readers still holding them, then removed: renamed to ``.trash-*`` first
+(atomic), so a kill while deleting never leaves a half generation behind.
+
+The writer never opens the live generation with Chroma: Chroma rewrites its
+files whenever it opens a folder (even to read), so a writer killed there
+could damage what readers use. It copies the folder and opens the copy.
+Generation numbers are never reused (``.last-generation``), because Chroma
+caches clients by path within a process.
 """
 
 from __future__ import annotations
@@ -16,28 +23,46 @@ import json
 import os
 import re
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
+from bot.lexical import BM25_DIR
 from bot.settings import Settings, shape_hash
 
 FORMAT_VERSION = 1
 COLLECTION = "chunks"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
+TRASH_PREFIX = ".trash-"
+LAST_NUMBER = ".last-generation"
 _GENERATION = re.compile(r"^gen-(\d{6,})$")
 
 
 def generation_dirs(index_dir: Path) -> list[Path]:
     if not index_dir.is_dir():
         return []
-    return sorted(p for p in index_dir.iterdir() if _GENERATION.match(p.name) and p.is_dir())
+    return sorted((p for p in index_dir.iterdir() if _GENERATION.match(p.name) and p.is_dir()), key=generation_number)
 
 
 def generation_number(path: Path) -> int:
     return int(_GENERATION.match(path.name).group(1))
+
+
+def next_generation(index_dir: Path) -> Path:
+    """A generation name never used before in this folder: a process that still has an old
+    generation open (Chroma caches clients by path) must never see a new one under its name."""
+    numbers = [generation_number(p) for p in generation_dirs(index_dir)]
+    try:
+        numbers.append(int((index_dir / LAST_NUMBER).read_text(encoding="ascii")))
+    except (OSError, ValueError):
+        pass
+    number = max(numbers, default=0) + 1
+    write_text_atomic(index_dir / LAST_NUMBER, str(number))
+    return index_dir / f"gen-{number:06d}"
 
 
 def current_generation(index_dir: Path) -> Path | None:
@@ -54,23 +79,34 @@ def current_generation(index_dir: Path) -> Path | None:
 
 def switch_current(index_dir: Path, generation: Path) -> None:
     """Atomically point readers at ``generation``."""
-    tmp = index_dir / f".{CURRENT}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.write(generation.name + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT)
-    _fsync_dir(index_dir)
+    write_text_atomic(index_dir / CURRENT, generation.name + "\n")
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
+    """Readers see the old content or the new, never a mix (temp file, fsync, rename, fsync folder)."""
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, indent=1, sort_keys=True)
+        handle.write(text)
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
     _fsync_dir(path.parent)
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    write_text_atomic(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+
+
+def sync_tree(root: Path) -> None:
+    """fsync every file and folder under ``root``, so a power cut after the switch loses nothing."""
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            fd = os.open(os.path.join(folder, name), os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        _fsync_dir(Path(folder))
 
 
 def _fsync_dir(path: Path) -> None:
@@ -87,6 +123,9 @@ def _unreadable(index_dir: Path) -> str:
 
 def make_client(settings: Settings, generation: Path):
     """The only place a Chroma client is created (embedded now; a server later)."""
+    from bot.embeddings import quiet_libraries
+
+    quiet_libraries()
     import chromadb
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
@@ -102,12 +141,37 @@ def collection_name(settings: Settings, generation: Path) -> str:
     return f"{COLLECTION}-{generation.name}" if settings.index.chroma_host else COLLECTION
 
 
-def open_collection(settings: Settings, generation: Path, create: bool = False):
-    client = make_client(settings, generation)
+@contextmanager
+def opened_collection(settings: Settings, generation: Path, create: bool = False) -> Iterator[Any]:
+    """The generation's Chroma collection; the client is closed on exit so its files are free again.
+
+    Opening an existing one (``create=False``) raises ``IndexCorruptError`` when
+    it is missing or unreadable.
+    """
     name = collection_name(settings, generation)
-    if create:
-        return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
-    return client.get_collection(name, embedding_function=None)
+    if not create and not settings.index.chroma_host and not (generation / "chroma" / "chroma.sqlite3").is_file():
+        raise IndexCorruptError(_unreadable(settings.index.dir))  # never let a reader create an empty one
+    try:
+        client = make_client(settings, generation)
+    except Exception as exc:
+        if create:
+            raise
+        raise IndexCorruptError(_unreadable(settings.index.dir)) from exc
+    try:
+        if create:
+            collection = client.get_or_create_collection(
+                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        else:
+            try:
+                collection = client.get_collection(name, embedding_function=None)
+            except Exception as exc:
+                raise IndexCorruptError(_unreadable(settings.index.dir)) from exc
+        yield collection
+    finally:
+        close = getattr(client, "close", None)
+        if close is not None:
+            close()
 
 
 def describe_shape(shape: dict) -> str:
@@ -128,8 +192,15 @@ class Manifest:
 
     @classmethod
     def read(cls, generation: Path) -> "Manifest":
+        """Raises ``OSError``/``ValueError``/``KeyError`` on a missing, truncated or malformed file."""
         data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-        return cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        manifest = cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        entries = manifest.articles.values() if isinstance(manifest.articles, dict) else None
+        if entries is None or not all(isinstance(e, dict) and isinstance(e.get("chunks"), int) for e in entries):
+            raise ValueError("manifest articles are malformed")
+        if manifest.chunk_count != sum(e["chunks"] for e in entries) or not isinstance(manifest.shape, dict):
+            raise ValueError("manifest counts are inconsistent")
+        return manifest
 
     def write(self, generation: Path) -> None:
         write_json_atomic(generation / MANIFEST, self.__dict__)
@@ -145,6 +216,11 @@ def read_current_manifest(settings: Settings) -> tuple[Path, Manifest]:
         manifest = Manifest.read(generation)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IndexCorruptError(_unreadable(index_dir)) from exc
+    needed = [generation / BM25_DIR / "chunk_ids.json"]
+    if not settings.index.chroma_host:
+        needed.append(generation / "chroma" / "chroma.sqlite3")
+    if not all(path.is_file() for path in needed):
+        raise IndexCorruptError(_unreadable(index_dir))
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(f'index was built with format {manifest.format_version}: run "bot index --rebuild"')
     wanted = settings.index_shape()
@@ -154,9 +230,48 @@ def read_current_manifest(settings: Settings) -> tuple[Path, Manifest]:
 
 
 def remove_generation(settings: Settings, generation: Path) -> None:
+    """Delete a generation: first renamed out of sight (atomic), so a kill mid-way leaves no half folder
+    that looks like a generation; leftovers are swept by ``sweep_trash``."""
     if settings.index.chroma_host:
         try:
             make_client(settings, generation).delete_collection(collection_name(settings, generation))
         except Exception:  # already gone, or the server is down: the folder still goes
             pass
-    shutil.rmtree(generation, ignore_errors=True)
+    trash = generation.with_name(f"{TRASH_PREFIX}{generation.name}-{os.getpid()}")
+    try:
+        os.rename(generation, trash)
+    except FileNotFoundError:
+        return
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def sweep_trash(index_dir: Path) -> None:
+    for path in index_dir.glob(f"{TRASH_PREFIX}*"):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def safe_current(index_dir: Path) -> Path | None:
+    """The current generation, or None when there is none or CURRENT is unreadable (a writer then starts over)."""
+    try:
+        return current_generation(index_dir)
+    except IndexCorruptError:
+        return None
+
+
+def remove_unfinished(settings: Settings, index_dir: Path) -> None:
+    """Generations newer than CURRENT were never finished (a killed build); with no usable CURRENT, none counts."""
+    current = safe_current(index_dir)
+    floor = generation_number(current) if current is not None and current.is_dir() else 0
+    for path in generation_dirs(index_dir):
+        if generation_number(path) > floor:
+            remove_generation(settings, path)
+
+
+def collect_old(settings: Settings, index_dir: Path) -> None:
+    """Keep ``keep_generations`` generations before the current one, for readers still on them."""
+    current = safe_current(index_dir)
+    if current is None:
+        return
+    older = [p for p in generation_dirs(index_dir) if generation_number(p) < generation_number(current)]
+    for path in older[: max(0, len(older) - settings.index.keep_generations)]:
+        remove_generation(settings, path)

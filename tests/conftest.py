@@ -86,3 +86,63 @@ def squad_v1_settings(tmp_path_factory, embedder):
     settings = Settings().with_overrides(corpus={"dir": SQUAD_V1 / "corpus"}, index={"dir": root / "index"})
     build(settings, embedder=embedder)
     return settings
+
+
+@pytest.fixture
+def web_server(tmp_path, embedder):
+    """Start the web UI in this process on a free 127.0.0.1 port; returns ``start(...) -> (WebApp, url)``.
+
+    Each start gets its own copy of corpus/ (indexed unless ``index=False``) and index folder,
+    so tests never share articles, index generations or conversations. ``extra`` adds articles
+    (file name -> text) to the corpus before indexing.
+    """
+    import socket
+
+    from bot.index import build
+    from bot.settings import Settings
+    from bot.web import WebApp
+
+    apps = []
+
+    def start(index: bool = True, auth: tuple[str, str] | None = None, extra: dict[str, str] | None = None, **web):
+        root = tmp_path / f"web{len(apps)}"
+        corpus = root / "corpus"
+        shutil.copytree(SEED_CORPUS, corpus)
+        for name, text in (extra or {}).items():
+            (corpus / name).write_text(text, encoding="utf-8")
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        settings = Settings().with_overrides(
+            corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web}
+        )
+        if index:
+            build(settings, embedder=embedder)
+        app = WebApp(settings, embedder=embedder)
+        app.warm_up()
+        apps.append(app)
+        return app, app.launch(auth=auth, block=False)
+
+    yield start
+    for app in apps:
+        app.demo.close()
+
+
+@pytest.fixture(scope="session")
+def word_pieces():
+    """The default embedder's own word-piece counter (tokenizer only, no model)."""
+    from bot.embeddings import token_counter
+    from bot.settings import Settings
+
+    return token_counter(Settings())
+
+
+@pytest.fixture(scope="session")
+def model_tokenizer():
+    """The tokenizer sentence-transformers itself uses for the default embedder (transformers, from the model folder)."""
+    from transformers import AutoTokenizer
+
+    from bot.embeddings import model_path
+    from bot.settings import DEFAULT_EMBEDDER
+
+    return AutoTokenizer.from_pretrained(str(model_path(DEFAULT_EMBEDDER)), local_files_only=True)

@@ -1,0 +1,146 @@
+"""Settings: defaults < bot.toml < BOT_* environment < explicit overrides; every bad value is one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.embeddings import load_embedder, model_path, token_counter
+from bot.errors import ConfigError
+from bot.settings import DEFAULT_EMBEDDER, Settings, load_settings
+
+BOT = [sys.executable, "-m", "bot"]
+
+
+def test_defaults_need_no_file_and_no_environment():
+    settings = load_settings()
+    assert settings.corpus.dir == Path("corpus") and settings.index.dir == Path("index")
+    assert settings.embedding.model == DEFAULT_EMBEDDER
+    assert settings.chunking.max_tokens == 200 and settings.chunking.overlap_sentences == 1
+
+
+def test_bot_toml_in_the_working_directory_is_read():
+    Path("bot.toml").write_text('[retrieval]\nk = 7\n[index]\ndir = "elsewhere"\n')
+    settings = load_settings()
+    assert settings.retrieval.k == 7 and settings.index.dir == Path("elsewhere")
+
+
+def test_environment_beats_bot_toml_and_overrides_beat_both(monkeypatch):
+    Path("bot.toml").write_text("[retrieval]\nk = 7\ncandidates = 30\n")
+    monkeypatch.setenv("BOT_RETRIEVAL__K", "9")
+    settings = load_settings(retrieval={"candidates": 11})
+    assert settings.retrieval.k == 9 and settings.retrieval.candidates == 11
+
+
+def test_cli_override_of_none_keeps_the_configured_value(monkeypatch):
+    monkeypatch.setenv("BOT_CORPUS__DIR", "/data/news")
+    assert load_settings(corpus={"dir": None}).corpus.dir == Path("/data/news")
+
+
+@pytest.mark.parametrize(
+    "env, value, message",
+    [
+        ("BOT_RETRIEVAL__K", "abc", "bad setting retrieval.k (from BOT_RETRIEVAL__K or bot.toml): Input should be a valid integer, unable to parse string as an integer (got 'abc')"),
+        ("BOT_CHUNKING__MAX_TOKENS", "1000", "bad setting chunking.max_tokens (from BOT_CHUNKING__MAX_TOKENS or bot.toml): Input should be less than or equal to 254 (got '1000')"),
+        ("BOT_RETRIEVAL__FOO", "1", "bad setting retrieval.foo (from BOT_RETRIEVAL__FOO or bot.toml): Extra inputs are not permitted (got '1')"),
+        ("BOT_RETRIEVAL", "{not json", 'cannot read settings: error parsing value for field "retrieval" from source "EnvSettingsSource"'),
+    ],
+)
+def test_a_bad_environment_value_is_one_line(monkeypatch, env, value, message):
+    monkeypatch.setenv(env, value)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[retrieval\nk = ", "bot.toml is not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 11)"),
+        ("[nosuch]\nk = 1\n", "bad setting nosuch (from BOT_NOSUCH or bot.toml): Extra inputs are not permitted"),
+        ('[retrieval]\nk = "x"\n', "bad setting retrieval.k (from BOT_RETRIEVAL__K or bot.toml): Input should be a valid integer, unable to parse string as an integer (got 'x')"),
+    ],
+)
+def test_a_bad_bot_toml_is_one_line(toml, message):
+    Path("bot.toml").write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == message
+
+
+def test_a_bad_override_is_one_line():
+    with pytest.raises(ConfigError, match=r"^bad setting retrieval\.k .*greater than or equal to 1"):
+        Settings().with_overrides(retrieval={"k": 0})
+
+
+def test_index_shape_names_what_changes_the_stored_records():
+    base = Settings()
+    assert base.index_shape() == {"embedder": DEFAULT_EMBEDDER, "chunking": {"max_tokens": 200, "overlap_sentences": 1}}
+    assert base.with_overrides(retrieval={"k": 9}).index_shape() == base.index_shape()
+    assert base.with_overrides(chunking={"max_tokens": 100}).index_shape() != base.index_shape()
+
+
+def test_the_default_model_is_the_packaged_one():
+    path = model_path(DEFAULT_EMBEDDER)
+    assert (path / "config.json").is_file() and (path / "tokenizer.json").is_file()
+
+
+@pytest.mark.parametrize("make", ["missing", "empty folder", "config only"])
+def test_a_bad_model_path_is_a_one_line_config_error(tmp_path, make):
+    folder = tmp_path / "model"
+    if make != "missing":
+        folder.mkdir()
+    if make == "config only":
+        (folder / "config.json").write_text("{}")
+    settings = Settings().with_overrides(embedding={"model": str(folder)})
+    for attempt in (lambda: token_counter(settings), lambda: load_embedder(settings)):
+        with pytest.raises(ConfigError) as caught:
+            attempt()
+        assert "\n" not in str(caught.value)
+        assert str(caught.value).startswith(f"embedding.model '{folder}' is not a local sentence-transformers folder")
+
+
+def test_a_model_folder_with_broken_weights_is_a_one_line_config_error(tmp_path):
+    folder = tmp_path / "model"
+    folder.mkdir()
+    source = model_path(DEFAULT_EMBEDDER)
+    for name in ("config.json", "tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        (folder / name).write_bytes((source / name).read_bytes())
+    (folder / "model.safetensors").write_bytes(b"not weights")
+    with pytest.raises(ConfigError) as caught:
+        load_embedder(Settings().with_overrides(embedding={"model": str(folder)}))
+    assert str(caught.value).startswith(f"cannot load embedding.model '{folder}'") and "\n" not in str(caught.value)
+
+
+def run_bot(*args, env_extra=None, cwd=None):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(env_extra or {})
+    return subprocess.run([*BOT, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def test_bot_config_prints_the_effective_settings(tmp_path):
+    (tmp_path / "bot.toml").write_text('[retrieval]\nk = 7\n[corpus]\ndir = "news"\n')
+    result = run_bot("config", env_extra={"BOT_RETRIEVAL__CANDIDATES": "33"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    assert shown["retrieval"] == {"k": 7, "candidates": 33, "rrf_k": 60}
+    assert shown["corpus"]["dir"] == "news"
+    assert shown["embedding"]["model"] == DEFAULT_EMBEDDER
+    assert set(shown) == {"corpus", "chunking", "embedding", "index", "retrieval", "answer", "web"}
+
+
+@pytest.mark.parametrize("command", [["config"], ["index"], ["ask", "Where did Kim go?"]])
+def test_a_bad_bot_value_stops_every_command_with_one_line(tmp_path, command):
+    result = run_bot(*command, env_extra={"BOT_RETRIEVAL__K": "many"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.strip() == (
+        "error: bad setting retrieval.k (from BOT_RETRIEVAL__K or bot.toml): "
+        "Input should be a valid integer, unable to parse string as an integer (got 'many')"
+    )
