@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank.
+"""Hybrid retrieval: dense (Chroma) + BM25, fused by reciprocal rank, the best
+``RERANK_POOL`` candidates then re-scored by their best-matching sentence.
 
 ``IndexReader`` opens the current generation read-only and re-opens when a
 build switches ``CURRENT``, so a long-lived process (the web UI) answers from
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +23,12 @@ from pydantic import ConfigDict
 
 from bot.corpus import date_epoch
 from bot.errors import IndexCorruptError, RetrievalError
+from bot.sentences import sentence_spans
 from bot.settings import Settings
 from bot.store import Manifest, collection_name, make_client, read_current_manifest
 from bot.types import Chunk, Evidence
+
+RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (the cost is embedding their sentences)
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,16 @@ class IndexReader:
     def bm25(self):
         return self._bm25
 
+    @property
+    def sentence_scorer(self):
+        """Sentence/question matching with this generation's IDF table."""
+        from bot.rerank import SentenceScorer
+
+        if getattr(self, "_scorer_generation", None) != self.generation:
+            self._scorer = SentenceScorer(self.embedder, self._bm25.idf(), self._bm25.default_idf())
+            self._scorer_generation = self.generation
+        return self._scorer
+
     def dense(self, vector: list[float], n: int, filters: Filters) -> list[tuple[Chunk, float]]:
         n = min(n, self.manifest.chunk_count)
         if n <= 0:
@@ -144,9 +159,8 @@ class IndexReader:
 
 
 def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, timings: dict | None = None) -> list[Evidence]:
-    """Top-``k`` chunks by reciprocal rank fusion of dense and BM25 rankings."""
-    import time
-
+    """Top-``k`` chunks: dense and BM25 candidates fused by reciprocal rank, then
+    the best few re-scored by their best sentence (see ``rerank``)."""
     settings = reader.settings.retrieval
     t0 = time.perf_counter()
     vector = reader.embedder.embed_query(question)
@@ -155,19 +169,46 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
     t2 = time.perf_counter()
     lexical = reader.lexical(question, settings.candidates, filters)
     t3 = time.perf_counter()
-    if timings is not None:
-        timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000)
     fused: dict[str, dict[str, Any]] = {}
-    for rank, (chunk, _) in enumerate(dense):
-        entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0, "dense": None, "bm25": None})
-        entry["score"] += 1.0 / (settings.rrf_k + rank + 1)
-        entry["dense"] = rank
-    for rank, (chunk, _) in enumerate(lexical):
-        entry = fused.setdefault(chunk.id, {"chunk": chunk, "score": 0.0, "dense": None, "bm25": None})
-        entry["score"] += 1.0 / (settings.rrf_k + rank + 1)
-        entry["bm25"] = rank
-    ranked = sorted(fused.values(), key=lambda e: -e["score"])[:k]
-    return [Evidence(chunk=e["chunk"], score=e["score"], dense_rank=e["dense"], bm25_rank=e["bm25"]) for e in ranked]
+    for name, hits in (("dense", dense), ("bm25", lexical)):
+        for rank, (chunk, score) in enumerate(hits):
+            entry = fused.setdefault(chunk.id, {"chunk": chunk, "rrf": 0.0, "dense": None, "bm25": None})
+            entry["rrf"] += 1.0 / (settings.rrf_k + rank + 1)
+            entry[name] = (rank, score)
+    pool = sorted(fused.values(), key=lambda e: -e["rrf"])[: max(k, RERANK_POOL)]
+    scored = rerank(reader.sentence_scorer, question, pool)
+    t4 = time.perf_counter()
+    if timings is not None:
+        timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000,
+                       rerank_ms=(t4 - t3) * 1000)
+    return [
+        Evidence(chunk=e["chunk"], score=score, dense_rank=e["dense"][0] if e["dense"] else None,
+                 bm25_rank=e["bm25"][0] if e["bm25"] else None)
+        for score, e in scored[:k]
+    ]
+
+
+def rerank(scorer, question: str, pool: list[dict[str, Any]]) -> list[tuple[float, dict[str, Any]]]:
+    """Candidates by chunk cosine + 0.3 x BM25 (relative to the best) + best sentence match.
+
+    Candidates are the fused lists' union; a chunk missing from the dense list
+    gets the lowest dense score seen, one missing from BM25 gets nothing.
+    """
+    if not pool:
+        return []
+    dense_floor = min((e["dense"][1] for e in pool if e["dense"]), default=0.0)
+    bm25_top = max((e["bm25"][1] for e in pool if e["bm25"]), default=0.0) or 1.0
+    spans = [[e["chunk"].text[a:b] for a, b in sentence_spans(e["chunk"].text)] for e in pool]
+    matches = scorer.match(question, [s for sentences in spans for s in sentences])
+    scored, offset = [], 0
+    for entry, sentences in zip(pool, spans):
+        own, offset = matches[offset: offset + len(sentences)], offset + len(sentences)
+        best = max((m.score for m in own if m.novel), default=0.0)  # a title line repeating the question scores nothing
+        dense_score = entry["dense"][1] if entry["dense"] else dense_floor
+        bm25_score = entry["bm25"][1] / bm25_top if entry["bm25"] else 0.0
+        scored.append((dense_score + 0.3 * bm25_score + best, entry))
+    scored.sort(key=lambda pair: -pair[0])
+    return scored
 
 
 class HybridRetriever(BaseRetriever):
@@ -178,7 +219,7 @@ class HybridRetriever(BaseRetriever):
     reader: Any
     k: int = 5
     filters: Filters = Filters()
-    timings: dict | None = None  # filled with per-stage milliseconds when given
+    timings: Any = None  # a dict filled with per-stage milliseconds (Any: pydantic would copy a dict)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         return [evidence_to_document(e) for e in hybrid_search(self.reader, query, self.k, self.filters, self.timings)]

@@ -2,11 +2,13 @@
 
 No language model writes anything, so nothing can be invented: the answer is
 a span of an article and every citation is an exact slice of one. Sentences
-from the retrieved chunks are scored by semantic similarity to the question,
-IDF-weighted term overlap, the chunk's retrieval rank and whether they hold an
-entity of the type the question asks for. Within the best sentence, spaCy's
-entities and noun phrases give the short answer; when none fits, the sentence
-itself is the answer. Weak evidence gives a refusal with related passages.
+from the retrieved chunks are scored by how well they match the question
+(embedding cosine and IDF-weighted term overlap, see bot/rerank.py), helped
+by the sentence before them (a "This ..." sentence continues its neighbour),
+by their chunk's rank, and by how plausible the best answer phrase inside them
+is (bot/answer/span.py). A sentence that adds nothing to the question (a title
+line that repeats it) cannot answer. Weak evidence gives a refusal with
+related passages.
 """
 
 from __future__ import annotations
@@ -16,14 +18,23 @@ import time
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.answer.qtype import DURATION_WORDS, expected_labels
-from bot.lexical import tokenize
+from bot.answer.qtype import QuestionProfile, question_profile
+from bot.answer.span import candidates, typed_phrase
+from bot.rerank import SentenceScorer
 from bot.sentences import sentence_spans
 from bot.settings import Settings
 from bot.types import Answer, Citation, Evidence
 
 REFUSAL = "The articles don't say."
-_TYPED_SENTENCES = 6  # NER runs on this many of the best sentences
+PARSED_SENTENCES = 8  # spaCy parses this many of the best-matching sentences
+RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
+CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
+SPAN_WEIGHT = 0.2  # times the probability that the sentence's best phrase is the answer
+TYPE_WEIGHT = 0.1  # gained (lost) by a sentence with (without) the number or date asked for
+_NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
+HEADLINE_WEIGHT = 0.1  # gained by an article's first line: a news headline sums up its story
+MERGE_MARGIN = 2.0  # a runner-up phrase this close (in log-odds) joins the answer ...
+MERGE_MAX_WORDS = 15  # ... when the phrase covering both stays this short
 
 
 @dataclass
@@ -33,10 +44,10 @@ class Sentence:
     start: int  # into the article
     end: int
     text: str
-    dense: float = 0.0
-    lexical: float = 0.0
+    match: float = 0.0  # how well the sentence alone matches the question
+    novel: bool = True
     score: float = 0.0
-    doc: object | None = None
+    answer: str = ""  # the short answer this sentence gives (a slice of ``text``)
 
 
 class ExtractiveAnswerer:
@@ -44,7 +55,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self.embedder = embedder
         self.idf = idf
-        self.unknown_idf = unknown_idf
+        self.scorer = SentenceScorer(embedder, idf, unknown_idf)
 
     @cached_property
     def nlp(self):
@@ -55,28 +66,26 @@ class ExtractiveAnswerer:
     def answer(self, question: str, standalone: str, evidence: list[Evidence], timings: dict) -> Answer:
         t0 = time.perf_counter()
         sentences = self._sentences(evidence)
-        if not sentences:
-            return self._refuse(question, standalone, [], timings, 0.0)
-        self._score(standalone, sentences)
-        labels = expected_labels(standalone)
-        top = sorted(sentences, key=lambda s: -s.score)[:_TYPED_SENTENCES]
-        docs = list(self.nlp.pipe([s.text for s in top]))
-        for sentence, doc in zip(top, docs):
-            sentence.doc = doc
-            if labels and any(e.label_ in labels for e in doc.ents):
-                sentence.score += 0.08
-        top.sort(key=lambda s: -s.score)
-        best = top[0]
-        confidence = self._confidence(best)
+        self._match(standalone, sentences)
+        pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
+        if not pool:
+            return self._refuse(question, standalone, sorted(sentences, key=lambda s: -s.score), timings, evidence, 0.0)
+        docs = list(self.nlp.pipe([standalone] + [s.text for s in pool]))
+        profile = question_profile(standalone, lambda _: docs[0])
+        for sentence, doc in zip(pool, docs[1:]):
+            self._extract(sentence, doc, profile)
+        pool.sort(key=lambda s: -s.score)
+        best = pool[0]
+        confidence = max(s.match for s in pool)  # how well the articles cover the question at all
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if confidence < self.settings.answer.refusal_threshold:
-            return self._refuse(question, standalone, top, timings, confidence)
-        short = short_answer(standalone, best.text, best.doc, labels) or best.text
-        cited = [best] + [s for s in top[1:] if s.score >= best.score - 0.03][: self.settings.answer.max_citations - 1]
+            return self._refuse(question, standalone, pool, timings, evidence, confidence)
+        limit = self.settings.answer.max_citations
+        cited = [best] + [s for s in pool[1:] if s.score >= best.score - 0.03][: limit - 1]
         return Answer(
             question=question,
             standalone_question=standalone,
-            answer=short,
+            answer=best.answer,
             answerable=True,
             citations=tuple(_citation(i, s) for i, s in enumerate(cited, 1)),
             related=(),
@@ -98,22 +107,40 @@ class ExtractiveAnswerer:
                 out.append(Sentence(ev, rank, chunk.start + a, chunk.start + b, chunk.text[a:b]))
         return out
 
-    def _score(self, question: str, sentences: list[Sentence]) -> None:
-        vectors = self.embedder.embed_documents([question] + [s.text for s in sentences])
-        q_vec = vectors[0]
-        q_terms = set(tokenize([question])[0])
-        q_weight = sum(self.idf.get(t, self.unknown_idf) for t in q_terms) or 1.0
-        for sentence, vec in zip(sentences, vectors[1:]):
-            sentence.dense = float(sum(a * b for a, b in zip(q_vec, vec)))
-            s_terms = set(tokenize([sentence.text])[0])
-            sentence.lexical = sum(self.idf.get(t, self.unknown_idf) for t in q_terms & s_terms) / q_weight
-            sentence.score = 0.5 * sentence.dense + 0.5 * sentence.lexical + 0.1 / (1 + sentence.rank)
+    def _match(self, question: str, sentences: list[Sentence]) -> None:
+        previous: Sentence | None = None
+        for sentence, match in zip(sentences, self.scorer.match(question, [s.text for s in sentences])):
+            sentence.match, sentence.novel = match.score, match.novel
+            context = previous.match if previous and previous.evidence is sentence.evidence else 0.0  # its neighbour
+            sentence.score = sentence.match + RANK_WEIGHT / (1 + sentence.rank) + CONTEXT_WEIGHT * context
+            if sentence.start == 0:
+                sentence.score += HEADLINE_WEIGHT
+            previous = sentence
 
     @staticmethod
-    def _confidence(sentence: Sentence) -> float:
-        return 0.5 * sentence.dense + 0.5 * sentence.lexical
+    def _extract(sentence: Sentence, doc, profile: QuestionProfile) -> None:
+        spans = sorted(candidates(doc, profile), key=lambda s: (-s.score, len(s.text)))
+        if not spans:
+            sentence.answer = sentence.text
+            sentence.score -= TYPE_WEIGHT if profile.labels and profile.labels <= _NUMERIC else 0.0
+            return
+        best = spans[0]
+        if profile.labels and profile.labels <= _NUMERIC:
+            typed = any(s.features.get("typed") for s in spans)
+            sentence.score += TYPE_WEIGHT if typed else -TYPE_WEIGHT
+        sentence.score += SPAN_WEIGHT / (1 + math.exp(-best.score))
+        start, end = best.start, best.end
+        typed = typed_phrase(doc, best, profile)
+        if typed:  # "when", "how many", "who": the date, count or name itself
+            start, end = typed
+        elif len(spans) > 1 and spans[1].score > best.score - MERGE_MARGIN:
+            # Two readings about as likely: the phrase covering both, when it stays short.
+            a, b = min(start, spans[1].start), max(end, spans[1].end)
+            if len(sentence.text[a:b].split()) <= MERGE_MAX_WORDS:
+                start, end = a, b
+        sentence.answer = sentence.text[start:end]
 
-    def _refuse(self, question, standalone, top: list[Sentence], timings, confidence) -> Answer:
+    def _refuse(self, question, standalone, top: list[Sentence], timings, evidence, confidence) -> Answer:
         return Answer(
             question=question,
             standalone_question=standalone,
@@ -122,6 +149,7 @@ class ExtractiveAnswerer:
             citations=(),
             related=tuple(_citation(i, s) for i, s in enumerate(top[:3], 1)),
             timings_ms=timings,
+            retrieved=tuple(evidence),
             score=confidence,
             kind="refusal",
         )
@@ -134,56 +162,3 @@ def _citation(n: int, sentence: Sentence) -> Citation:
         quote=sentence.text, date=chunk.date, source=chunk.source, path=chunk.path,
         chunk_start=chunk.start, chunk_text=chunk.text,
     )
-
-
-def short_answer(question: str, sentence: str, doc, labels: frozenset[str]) -> str | None:
-    """The smallest phrase of ``sentence`` that answers, or None when none is clear."""
-    from bot.lexical import _stemmer
-
-    stem = _stemmer().stemWord
-    q_stems = {stem(t.lower()) for t in tokenize([question])[0]} | {stem(w.lower()) for w in question.split()}
-    anchors = [t.i for t in doc if not t.is_stop and not t.is_punct and stem(t.lower_) in q_stems]
-
-    def overlap(span) -> float:
-        words = [t for t in span if not t.is_stop and not t.is_punct]
-        return sum(stem(t.lower_) in q_stems for t in words) / len(words) if words else 1.0
-
-    def distance(span) -> float:
-        if not anchors:
-            return 0.0
-        return min(abs(i - a) for i in range(span.start, span.end) for a in anchors)
-
-    if labels:
-        candidates = [e for e in doc.ents if e.label_ in labels and overlap(e) < 0.5]
-        if "how long" in question.lower():
-            durations = [e for e in candidates if DURATION_WORDS.search(e.text)]
-            candidates = durations or candidates
-        if candidates:
-            best = min(candidates, key=distance)
-            return _expand_modifier(best, sentence, overlap)
-    nouns = [c for c in list(doc.noun_chunks) + list(doc.ents) if overlap(c) < 0.5 and c.root.pos_ != "PRON"]
-    if not nouns:
-        return None
-    best = min(nouns, key=lambda c: (distance(c), c.start))
-    return _phrase(best, sentence, overlap)
-
-
-def _expand_modifier(entity, sentence: str, overlap) -> str:
-    """'20-hour' modifying 'journey' reads better as 'the arduous 20-hour journey by rail'."""
-    root = entity.root
-    if root.dep_ in ("compound", "amod", "nummod") and root.head.pos_ in ("NOUN", "PROPN"):
-        head = root.head
-        span = entity.doc[head.left_edge.i: head.right_edge.i + 1]
-        if len(span) <= 10:
-            return sentence[span.start_char: span.end_char]
-    return sentence[entity.start_char: entity.end_char]
-
-
-def _phrase(chunk, sentence: str, overlap) -> str:
-    root = chunk.root
-    span = chunk.doc[root.left_edge.i: root.right_edge.i + 1]
-    if len(span) <= 12 and overlap(span) < 0.5 and span.start <= chunk.start:
-        return sentence[span.start_char: span.end_char].strip(" ,;:")
-    return sentence[chunk.start_char: chunk.end_char]
-
-

@@ -8,6 +8,7 @@ DATE, TIME, QUANTITY, CARDINAL, MONEY, PERCENT, ...
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 _RULES: list[tuple[str, frozenset[str]]] = [
@@ -44,3 +45,72 @@ DURATION_WORDS = re.compile(
     r"\b(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b|\d+-(?:hour|day|week|month|year)",
     re.I,
 )
+
+
+_WH = re.compile(
+    r"\bhow (?:many|much|long|old|large|big|tall|far|high|fast|heavy|deep|wide|often)\b|\bwhy\b|\bwhom?\b|\bwhose\b"
+    r"|\bwhen\b|\bwhere\b|\bwhich\b|\bwhat\b|\bhow\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class QuestionProfile:
+    """What the answer extractor needs to know about a question."""
+
+    text: str
+    stems: frozenset[str]  # stemmed content words: a sentence's words among these are "anchors"
+    labels: frozenset[str]  # entity labels that would answer it (empty: open question)
+    wh: str  # "why", "how", "how many", "who", "what", ... or "" (e.g. "Name a ...")
+    head: str | None  # stem of the noun asked about: "what sea" -> "sea", "how many sons" -> "son"
+    left: frozenset[str] = frozenset()  # content stems just before the wh-phrase ...
+    right: frozenset[str] = frozenset()  # ... and just after it: the answer sits between the same words
+
+
+def question_profile(question: str, nlp) -> QuestionProfile:
+    """Parse ``question`` once (``nlp`` is a spaCy pipeline) into a ``QuestionProfile``."""
+    from bot.lexical import _stemmer
+
+    stem = _stemmer().stemWord
+    doc = nlp(question)
+    stems = {stem(t.lower_) for t in doc if not t.is_stop and not t.is_punct}
+    found = _WH.search(question)
+    wh = " ".join(found.group().lower().split()) if found else ""
+    wh = {"whom": "who", "whose": "who"}.get(wh, wh)
+    head, left, right, labels = None, frozenset(), frozenset(), expected_labels(question)
+    for token in doc:
+        if token.tag_ not in ("WDT", "WP", "WP$", "WRB"):
+            continue
+        phrase = token.head if token.dep_ in ("det", "poss") else token
+        if token.lower_ in ("what", "which") and token.dep_ == "det" and token.head.pos_ in ("NOUN", "PROPN"):
+            head = stem(token.head.lower_)
+            labels = labels or expected_labels(f"which {token.head.lower_}")  # "which Russian official"
+        counted = token.head.head  # "how many buildings": the answer counts buildings
+        if token.lower_ == "how" and token.head.lower_ in ("many", "much") and counted.pos_ == "NOUN" \
+                and counted.i == token.head.i + 1:
+            head, phrase = stem(counted.lower_), counted
+        first, last = min(token.i, phrase.i), max(token.i, phrase.i) + 1
+        left = _content_stems(doc[max(0, first - CONTEXT): first], stem)
+        right = _content_stems(doc[last: last + CONTEXT], stem)
+        break
+    return QuestionProfile(question, frozenset(stems), labels, wh, head, left, right)
+
+
+CONTEXT = 4  # tokens each side of an answer compared with those each side of the wh-phrase
+
+
+def _content_stems(tokens, stem) -> frozenset[str]:
+    return frozenset(stem(t.lower_) for t in tokens if not t.is_stop and not t.is_punct)
+
+
+CONTEXT = 4  # tokens each side of an answer compared with those each side of the wh-phrase
+
+
+def _content_stems(tokens, stem) -> frozenset[str]:
+    return frozenset(stem(t.lower_) for t in tokens if not t.is_stop and not t.is_punct)
+
+
+_ROLES = {
+    "nsubj": "subject", "nsubjpass": "subject", "csubj": "subject", "dobj": "object", "obj": "object",
+    "attr": "complement", "acomp": "complement", "oprd": "complement", "pobj": "oblique", "advmod": "adverbial",
+}

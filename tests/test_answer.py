@@ -1,0 +1,134 @@
+"""The extractive answerer: short answers with exact citations, refusals, bad questions, the phrase finder."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer import clean_question
+from bot.answer.extractive import REFUSAL
+from bot.corpus import load_corpus
+from bot.errors import QuestionError
+
+ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "timings_ms"}
+CITATION_KEYS = {"n", "article_id", "title", "date", "source", "path", "start", "end", "quote"}
+
+
+@pytest.fixture(scope="module")
+def seed_text(seed_settings):
+    return load_corpus(seed_settings.corpus.dir).articles[0].text
+
+
+def test_trip_to_vladivostok_is_answered_with_the_twenty_hours_and_cited(seed_engine, seed_text):
+    answer = seed_engine.ask("How long does the trip to Vladivostok take?")
+    assert answer.answerable and answer.kind == "answer"
+    assert "20" in answer.answer and len(answer.answer.split()) <= 12
+    first = answer.citations[0]
+    assert "20 hours" in first.quote or "20-hour" in first.quote
+    assert answer.answer in first.quote  # the short answer is a phrase of the sentence cited first
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("How many specialized carriages does North Korea have?", "90"),
+    ("Who is Kim Jong Un expected to meet in Russia?", "Putin"),
+    ("Which forum is Putin expected to attend in Vladivostok?", "Eastern Economic Forum"),
+    ("In what year did Kim Il Sung fly to the Soviet Union?", "1986"),
+])
+def test_seed_questions_get_short_answers_that_are_phrases_of_the_first_citation(seed_engine, question, expected):
+    answer = seed_engine.ask(question)
+    assert expected in answer.answer
+    assert len(answer.answer.split()) <= 8
+    assert answer.answer in answer.citations[0].quote
+
+
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?",
+    "How tall is the Eiffel Tower?",
+    "Who won the 2018 football World Cup?",
+    "What is the boiling point of mercury?",
+])
+def test_clearly_unanswerable_questions_are_refused_with_related_passages(seed_engine, seed_text, question):
+    answer = seed_engine.ask(question)
+    assert not answer.answerable and answer.kind == "refusal"
+    assert answer.answer == REFUSAL and answer.citations == ()
+    assert answer.score < seed_engine.settings.answer.refusal_threshold
+    for related in answer.related:
+        assert seed_text[related.start:related.end] == related.quote
+
+
+def test_every_citation_is_an_exact_slice_of_its_article(seed_engine, seed_text):
+    questions = ["Where did Kim and Putin meet in 2019?", "How old is Kim Jong Un?", "What bird is Kim's plane named after?",
+                 "What color is Putin's car?", "How many times did Kim travel to China in 2018 and 2019?"]
+    for question in questions:
+        answer = seed_engine.ask(question)
+        for citation in answer.citations + answer.related:
+            assert seed_text[citation.start:citation.end] == citation.quote
+            assert citation.chunk_text[citation.start - citation.chunk_start:citation.end - citation.chunk_start] == citation.quote
+
+
+def test_json_of_an_answer_and_of_a_refusal_has_every_field(seed_engine):
+    answered = seed_engine.ask("How old is Kim Jong Un?").to_json()
+    refused = seed_engine.ask("What is the capital of France?").to_json()
+    for data in (answered, refused):
+        assert set(data) == ANSWER_KEYS
+        for citation in data["citations"] + data["related"]:
+            assert set(citation) == CITATION_KEYS
+    assert answered["answerable"] and answered["citations"] and answered["timings_ms"]["total_ms"] > 0
+    assert {"retrieve_ms", "rerank_ms", "answer_ms"} <= set(answered["timings_ms"])
+    assert not refused["answerable"] and refused["citations"] == [] and refused["related"]
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty question"),
+    ("   \t  ", "empty question"),
+    ("\x00\x07\x1b\x7f", "empty question"),
+    ("x" * 100_000, "too long"),
+])
+def test_bad_questions_raise_one_line_question_errors(seed_engine, question, message):
+    with pytest.raises(QuestionError) as caught:
+        seed_engine.ask(question)
+    assert message in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_control_characters_inside_a_question_become_spaces():
+    assert clean_question("How old\x00is\tKim\x1b[31m?", 2000) == "How old is Kim [31m?"
+    with pytest.raises(QuestionError):
+        clean_question(None, 2000)
+
+
+def test_follow_up_is_answered_from_its_standalone_form(seed_engine):
+    answer = seed_engine.ask("How old is he?", standalone="How old is Kim Jong Un?")
+    assert answer.question == "How old is he?" and answer.standalone_question == "How old is Kim Jong Un?"
+    assert "39" in answer.answer
+
+
+@pytest.fixture(scope="module")
+def nlp(seed_engine):
+    return seed_engine.answerer.nlp
+
+
+def phrase(nlp, question: str, sentence: str) -> str:
+    """The answer the extractor gives for ``question`` from ``sentence`` alone."""
+    from bot.answer.extractive import ExtractiveAnswerer, Sentence
+    from bot.answer.qtype import question_profile
+
+    held = Sentence(evidence=None, rank=0, start=0, end=len(sentence), text=sentence)
+    ExtractiveAnswerer._extract(held, nlp(sentence), question_profile(question, nlp))
+    return held.answer
+
+
+@pytest.mark.parametrize("question, sentence, expected", [
+    ("How many buildings did the fire destroy?",
+     "In just eight hours, the fire swept through 146 city blocks and destroyed over 2,000 buildings.", "over 2,000 buildings"),
+    ("When did the strike end?", "The strike ended on 4 March 1985, after almost a year.", "4 March 1985"),
+    ("Who founded the company?", "The company was founded by Ada Lovelace in a small workshop.", "Ada Lovelace"),
+    ("Why did the council close the road?", "The council closed the road because the bridge was unsafe.", "because the bridge was unsafe"),
+    ("Which countries signed the treaty?", "The treaty was signed by France and Germany in 1963.", "France and Germany"),
+])
+def test_the_phrase_answering_a_typed_question_is_picked_out_of_its_sentence(nlp, question, sentence, expected):
+    answer = phrase(nlp, question, sentence)
+    assert expected in answer and len(answer.split()) <= len(expected.split()) + 3
+
+
+def test_a_sentence_without_a_clear_phrase_answers_with_the_sentence_itself(nlp):
+    sentence = "Nothing else happened."
+    assert phrase(nlp, "Who shot the sheriff?", sentence) == sentence
