@@ -176,7 +176,7 @@ _COUNTS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 def typed_entities(span, question: QuestionProfile) -> list:
     """Entities of ``span`` of a type the question asks for; for a count, a number
     spaCy's NER missed counts too ("over 2,000" with its modifiers)."""
-    found = [e for e in span.ents if e.label_ in question.labels]
+    found = [e for e in span.ents if e.label_ in question.labels and not _frequency_word(e)]
     if question.labels & _COUNTS:
         covered = {t.i for e in span.ents for t in e}
         doc = span.doc
@@ -186,6 +186,11 @@ def typed_entities(span, question: QuestionProfile) -> list:
                 found.append(doc[first: token.i + 1])
                 covered.update(range(first, token.i + 1))
     return sorted(found, key=lambda e: e.start)
+
+
+def _frequency_word(entity) -> bool:
+    """spaCy labels "annual" or "daily" DATE, but they never answer "when"."""
+    return entity.label_ in ("DATE", "TIME") and len(entity) == 1 and entity[0].pos_ == "ADJ"
 
 
 def typed_phrase(doc, span: Span, question: QuestionProfile) -> tuple[int, int] | None:
