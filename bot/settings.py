@@ -69,10 +69,14 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     backend: Literal["extractive"] = Field("extractive", description="Answerer. LLM backends come later.")
     refusal_threshold: float = Field(
-        0.38,
-        description="Refuse when no retrieved sentence matches the question better than this (mean of embedding "
-        "cosine and IDF-weighted term overlap, 0-1). Calibrated on SQuAD 2.0 dev: 86% of refusals are right, "
-        "1% of answerable questions refused (see README).",
+        0.1, ge=0.0, le=1.0,
+        description="Refuse when the answerability model's probability that the retrieved passages answer the "
+        "question is below this (see README: fitted on questions whose paragraph was removed from the corpus).",
+    )
+    answer_coverage: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="0 gives the reader's single likeliest span; above 0, the shortest span that holds the answer "
+        "with this probability: a few words longer when the reader hesitates, right more often (see README).",
     )
     max_citations: int = Field(2, ge=1, le=10, description="Supporting sentences cited at most.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")

@@ -39,8 +39,8 @@ def test_retrieval_finds_the_right_paragraph(squad_v1_eval):
 def test_answers_are_short_and_usually_right(squad_v1_eval):
     metrics, rows = squad_v1_eval
     assert metrics["evidence_accuracy"] >= 0.75
-    assert metrics["answer_accuracy"] >= 0.48
-    assert metrics["f1"] >= 0.36
+    assert metrics["answer_accuracy"] >= 0.58  # measured 0.627
+    assert metrics["f1"] >= 0.42  # measured 0.469
     assert metrics["median_answer_words"] <= 8
     refused = [row for row in rows if not row["answerable"]]
-    assert len(refused) <= 0.03 * len(rows)  # every question in this set has an answer
+    assert len(refused) <= 0.05 * len(rows)  # every question in this set has an answer; measured 3%

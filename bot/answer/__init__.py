@@ -72,6 +72,7 @@ class Engine:
     def warm_up(self) -> None:
         """Load the models now rather than on the first question."""
         self.answerer.nlp  # noqa: B018 - the property loads spaCy
+        getattr(self.answerer, "reader", None)  # and the reading model
         self.reader.embedder.embed_query("warm up")
 
     def chain(self):

