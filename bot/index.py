@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.chunking import chunk_article
-from bot.corpus import CorpusScan, check_corpus_folder, load_corpus
-from bot.errors import BotError, IndexBuildError, IndexLockedError, IndexMismatchError, IndexMissingError
+from bot.corpus import check_corpus_folder
+from bot.errors import BotError, IndexBuildError, IndexLockedError
 from bot.lexical import build_bm25
+from bot.plan import Plan, diff_corpus, plan_build
 from bot.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
 from bot.store import (
@@ -30,37 +31,17 @@ from bot.store import (
     collect_old,
     next_generation,
     opened_collection,
-    read_current_manifest,
     remove_generation,
     remove_unfinished,
     sweep_trash,
     switch_current,
     sync_tree,
 )
-from bot.types import Article, Chunk
+from bot.types import Chunk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 _LOCK = ".build.lock"
 _PID = ".build.pid"
-
-
-@dataclass
-class Plan:
-    scan: CorpusScan
-    add: list[Article] = field(default_factory=list)
-    update: list[Article] = field(default_factory=list)
-    delete: list[str] = field(default_factory=list)  # article ids
-    keep: list[str] = field(default_factory=list)
-    previous: tuple[Path, Manifest] | None = None
-    full_reason: str = ""  # why everything is built from scratch ("" when incremental)
-
-    @property
-    def full_rebuild(self) -> bool:
-        return self.previous is None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.add or self.update or self.delete) or self.full_rebuild
 
 
 @dataclass
@@ -82,65 +63,6 @@ class BuildReport:
             f"{self.articles} articles, added {self.added}, updated {self.updated}, deleted {self.deleted}, "
             f"unchanged {self.unchanged} chunks in {self.seconds:.1f} s"
         )
-
-
-def plan_build(settings: Settings, rebuild: bool = False) -> Plan:
-    """What a build would do; reads the corpus and the current manifest, writes nothing.
-
-    The current generation's Chroma files are never opened here: Chroma rewrites
-    files when it opens a folder, and the live generation must stay untouched by
-    the writer (the build checks its own copy instead, see ``_start_from``).
-    """
-    check_corpus_folder(settings.corpus.dir)  # before the slower look at the index
-    previous, reason = (None, "--rebuild") if rebuild else _usable_previous(settings)
-    old = previous[1].articles if previous else {}
-    scan = load_corpus(settings.corpus.dir, settings.corpus.max_article_mb, prefer=old.keys())
-    return _diff(scan, previous, reason)
-
-
-def _diff(scan: CorpusScan, previous: tuple[Path, Manifest] | None, reason: str) -> Plan:
-    plan = Plan(scan=scan, previous=previous, full_reason=reason)
-    old = previous[1].articles if previous else {}
-    for article in scan.articles:
-        entry = old.get(article.id)
-        if entry is None:
-            plan.add.append(article)
-        elif entry.get("hash") != article.content_hash:
-            plan.update.append(article)
-        else:
-            plan.keep.append(article.id)
-    current_ids = {a.id for a in scan.articles}
-    plan.delete = sorted(i for i in old if i not in current_ids)
-    return plan
-
-
-def _usable_previous(settings: Settings) -> tuple[tuple[Path, Manifest] | None, str]:
-    """The current generation if a build can start from it, else why not."""
-    try:
-        generation, manifest = read_current_manifest(settings)
-    except IndexMissingError:
-        return None, "no index yet"
-    except IndexMismatchError as exc:
-        return None, str(exc).split(":")[0].replace("index was", "the index was")
-    except BotError:
-        return None, "the index is unreadable"
-    if not settings.index.chroma_host and not _sqlite_intact(generation / "chroma" / "chroma.sqlite3"):
-        return None, "the index is unreadable"
-    return (generation, manifest), ""
-
-
-def _sqlite_intact(path: Path) -> bool:
-    """SQLite's own quick check, opened read-only so the live generation is not touched."""
-    import sqlite3
-
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            return connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return False
 
 
 def build(settings: Settings, rebuild: bool = False, progress: Progress | None = None, embedder=None) -> BuildReport:
@@ -271,7 +193,7 @@ def _start_from(settings: Settings, plan: Plan, generation: Path) -> Plan:
         generation.mkdir()
     else:
         shutil.rmtree(generation / "chroma", ignore_errors=True)
-    return _diff(plan.scan, None, reason)
+    return diff_corpus(plan.scan, None, reason)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:

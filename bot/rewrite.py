@@ -1,9 +1,8 @@
 """Rewrite a follow-up question into one that stands alone, without an LLM.
 
-spaCy's parser and NER do the work. From the last few exchanges (standalone
-question + answer) we collect antecedents: people, places, groups and things,
-ordered by salience (the answer first when the earlier question asked "who" or
-"where"; subjects before objects). Then:
+spaCy's parser and NER do the work. The last few exchanges (standalone
+question + answer) give the antecedents (``bot.antecedents``): people, places,
+groups and things, most salient first. Then:
 
 * pronouns that point back are replaced: he/him/his/she/her -> a person,
   they/them/their -> two people or a group, it/its -> a thing, there -> a place
@@ -22,7 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+
+from bot.antecedents import (
+    MOTION_VERBS,
+    PLACE_PREPOSITIONS,
+    Antecedents,
+    antecedents,
+    entity_kind,
+    is_wh,
+    noun_phrases,
+)
 
 HISTORY_TURNS = 3  # earlier exchanges searched for antecedents, newest first
 
@@ -42,27 +50,7 @@ _OBJECT_FORMS = {"him", "them"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re"}
 _TAKE = {"take", "takes", "took", "taken", "taking"}
 _DO = {"do", "does", "did", "done", "doing"}
-_MOTION = {"get", "gets", "got", "go", "goes", "went", "gone", "going", "travel", "travels", "traveled",
-           "travelled", "traveling", "travelling", "come", "comes", "came", "coming", "head", "headed",
-           "fly", "flies", "flew", "flown", "return", "returned", "move", "moved", "drive", "drove", "ride", "rode"}
-_PLACE_PREPS = {"in", "at", "from", "near", "into", "inside", "outside", "through", "across"}
-_PLACE_NOUNS = {"city", "town", "capital", "village", "port", "region", "province", "country"}
-_LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group",
-               "ORG": "group", "DATE": "time", "TIME": "time", "CARDINAL": "number", "QUANTITY": "number",
-               "MONEY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "event"}
-_SUBJECT_FIRST = {"nsubj": 0, "nsubjpass": 0, "dobj": 1, "attr": 2, "pobj": 3}
 
-
-@dataclass
-class Antecedents:
-    people: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)  # "Kim and Putin", organisations, plural nouns
-    places: list[str] = field(default_factory=list)
-    things: list[str] = field(default_factory=list)
-
-    def add(self, kind: str, texts) -> None:
-        bucket = getattr(self, kind)
-        bucket.extend(t for t in texts if t and t.lower() not in {b.lower() for b in bucket})
 
 
 def rewrite_follow_up(question: str, history: Sequence[tuple[str, str | None]], nlp) -> str:
@@ -84,107 +72,6 @@ def rewrite_follow_up(question: str, history: Sequence[tuple[str, str | None]], 
     return question
 
 
-def antecedents(history: Sequence[tuple[str, str | None]], nlp) -> Antecedents:
-    found = Antecedents()
-    for standalone, answer in reversed(history):
-        q = nlp(standalone)
-        a = nlp(answer) if answer else None
-        asked = _asked_kind(q)
-        q_people, q_places = _entities(q, "person"), _entities(q, "place")
-        a_people, a_places = (_entities(a, "person"), _entities(a, "place")) if a is not None else ([], [])
-        short_answer = a is not None and len(a) <= 8 and any(t.pos_ == "PROPN" or t.tag_ == "NN" for t in a)
-        if asked == "place" and short_answer and not a_places:
-            a_places, a_people = [_strip_preposition(a)], []  # "Where?" -> "Vladivostok", whatever NER calls it
-        if asked == "person" and short_answer and not a_people and any(t.pos_ == "PROPN" for t in a):
-            a_people = [a.text.strip(" .")]
-        subjects = [p for p in q_people if _main_subject(q, p)]  # "Who did Kim meet?" -> "he" is still Kim
-        answer_first = asked == "person" and not subjects
-        found.add("people", a_people + q_people if answer_first else q_people + a_people)
-        found.add("places", a_places + q_places if asked == "place" else q_places + a_places)
-        together = q_people + [p for p in a_people if p not in q_people] if asked == "person" else q_people
-        if len(together) >= 2:
-            found.add("groups", [" and ".join(together[:2])])
-        found.add("groups", [c for c, plural in _noun_phrases(q) if plural])
-        found.add("groups", _entities(q, "group"))
-        found.add("things", [c for c, plural in _noun_phrases(q) if not plural])
-        found.add("things", [e.text for e in q.ents if e.label_ in ("GPE", "ORG", "FAC", "LOC", "PRODUCT")])
-    return found
-
-
-def _main_subject(doc, name: str) -> bool:
-    return any(e.text == name and e.root.dep_ in ("nsubj", "nsubjpass") and e.root.head.dep_ == "ROOT"
-               for e in doc.ents)
-
-
-def _asked_kind(doc) -> str | None:
-    first = doc[0].lower_ if len(doc) else ""
-    if first in ("who", "whom", "whose"):
-        return "person"
-    if first == "where" or re.search(r"\b(?:what|which) (?:city|country|place|town)\b", doc.text, re.I):
-        return "place"
-    return None
-
-
-def _kind(entity) -> str | None:
-    """An entity's kind; a "person" after "in/at/from" or in "the city of X" is a place (small-model NER slips)."""
-    kind = _LABEL_KIND.get(entity.label_)
-    if kind == "person":
-        root = entity.root
-        prep = root.head if root.dep_ == "pobj" else None
-        if prep is not None and (
-            prep.lower_ in _PLACE_PREPS
-            or (prep.lower_ == "to" and prep.head.lower_ in _MOTION)
-            or (prep.lower_ == "of" and prep.head.lower_ in _PLACE_NOUNS)
-        ):
-            return "place"
-    return kind
-
-
-def _entities(doc, kind: str) -> list[str]:
-    return [e.text for e in doc.ents if _kind(e) == kind]
-
-
-def _is_wh(span) -> bool:
-    return any(t.tag_ in ("WP", "WDT", "WRB", "WP$") for t in span)
-
-
-def _noun_phrases(doc) -> list[tuple[str, bool]]:
-    """Common-noun phrases, most salient first: subjects, objects, then others; in 'the X of Y' and "Y's X" Y comes first."""
-    person_tokens = {t.i for e in doc.ents if _kind(e) in ("person", "time", "number") for t in e}
-    ranked = []
-    for chunk in doc.noun_chunks:
-        root = chunk.root
-        if root.tag_.startswith("W") or root.pos_ == "PRON" or root.i in person_tokens:
-            continue
-        owner = root.head.head if root.dep_ == "pobj" and root.head.lower_ == "of" else root
-        rank = _SUBJECT_FIRST.get(owner.dep_, 4) - (0.5 if owner is not root else 0)
-        if _is_wh(chunk):  # "how many trains" -> "the trains"
-            words = [t for t in chunk if not t.tag_.startswith("W") and t.lower_ not in ("many", "much")]
-            text = "the " + doc[words[0].i: chunk.end].text if words and root.pos_ == "NOUN" else None
-        else:
-            text = _lower_determiner(chunk)
-        if text:
-            ranked.append((rank, chunk.start, text, root.tag_ in ("NNS", "NNPS")))
-        for owner in (c for c in root.children if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN")):
-            if owner.i not in person_tokens:  # "the plane's range": "it" is more likely the plane
-                ranked.append((rank - 0.5, owner.left_edge.i, doc[owner.left_edge.i: owner.i + 1].text, owner.tag_ in ("NNS", "NNPS")))
-    return [(text, plural) for _, _, text, plural in sorted(ranked)]
-
-
-def _lower_determiner(chunk) -> str:
-    """'The train' at the start of a question reads 'the train' inside another one."""
-    first = chunk[0]
-    if first.pos_ == "DET" and first.i == 0:
-        return first.lower_ + chunk.text[len(first.text):]
-    return chunk.text
-
-
-def _strip_preposition(doc) -> str:
-    """'in Vladivostok' -> 'Vladivostok'."""
-    start = next((t.i for t in doc if t.pos_ != "ADP"), 0)
-    return doc[start:].text.strip(" .")
-
-
 def _resolve_pronouns(doc, context: Antecedents) -> str:
     out = []
     for token in doc:
@@ -196,17 +83,17 @@ def _resolve_pronouns(doc, context: Antecedents) -> str:
 def _antecedent_for(token, context: Antecedents) -> str | None:
     low = token.lower_
     before = token.doc[: token.i]
-    own_people = [e.text for e in token.doc.ents if _kind(e) == "person"]
+    own_people = [e.text for e in token.doc.ents if entity_kind(e) == "person"]
     possessive = token.tag_ == "PRP$" or low in ("his", "hers", "theirs")
     if low in _PERSON:
         if low in _OBJECT_FORMS or (low == "her" and not possessive):
             others = [p for p in context.people if p not in own_people]
             return others[0] if others else None  # "Where did Kim meet him?": him is not Kim
-        if any(_kind(e) == "person" for e in before.ents):
+        if any(entity_kind(e) == "person" for e in before.ents):
             return None  # "Did Kim say he would go?"
         return _possessive(context.people[0], possessive) if context.people else None
     if low in _GROUP:
-        if len([e for e in before.ents if _kind(e) == "person"]) >= 2 or _has_subject_phrase(before, plural=True):
+        if len([e for e in before.ents if entity_kind(e) == "person"]) >= 2 or _has_subject_phrase(before, plural=True):
             return None
         return _possessive(context.groups[0], possessive) if context.groups else None
     if low in _THING:
@@ -214,12 +101,12 @@ def _antecedent_for(token, context: Antecedents) -> str | None:
             return None
         return _possessive(context.things[0], low == "its")
     if low == "there" and _place_there(token) and context.places:
-        if any(_kind(e) == "place" for e in before.ents):
+        if any(entity_kind(e) == "place" for e in before.ents):
             return None
         previous = token.doc[token.i - 1] if token.i else None
         if previous is not None and previous.pos_ == "ADP":
             return context.places[0]
-        return ("to " if token.head.lower_ in _MOTION else "in ") + context.places[0]
+        return ("to " if token.head.lower_ in MOTION_VERBS else "in ") + context.places[0]
     return None
 
 
@@ -232,7 +119,7 @@ def _possessive(name: str, possessive: bool) -> str:
 def _has_subject_phrase(span, plural: bool) -> bool:
     for chunk in span.noun_chunks:
         root = chunk.root
-        if root.dep_ in ("nsubj", "nsubjpass") and root.pos_ in ("NOUN", "PROPN") and not _is_wh(chunk):
+        if root.dep_ in ("nsubj", "nsubjpass") and root.pos_ in ("NOUN", "PROPN") and not is_wh(chunk):
             if (root.tag_ in ("NNS", "NNPS")) == plural:
                 return True
     return False
@@ -250,7 +137,7 @@ def _expletive(token) -> bool:
         return True
     if head.lower_ in _DO and token.dep_ == "dobj":
         return True  # "why did he do it": the event, not a thing
-    return head.lower_ in _BE and any(c.dep_ == "attr" and _is_wh(c.subtree) for c in head.children)
+    return head.lower_ in _BE and any(c.dep_ == "attr" and is_wh(c.subtree) for c in head.children)
 
 
 def _place_there(token) -> bool:
@@ -286,15 +173,15 @@ def _fill_ellipsis(previous: str, fragment: str, context: Antecedents, nlp) -> s
     body = previous.strip().rstrip("?").rstrip()
     if not len(frag):
         return f"{body} ({fragment})?"
-    if _is_wh(frag[:3]) and frag[0].pos_ in ("ADP", "SCONJ", "ADV", "PRON", "DET"):
+    if is_wh(frag[:3]) and frag[0].pos_ in ("ADP", "SCONJ", "ADV", "PRON", "DET"):
         return _swap_question_word(prev, frag.text, body)
     leading_prep = frag[0].lower_ if frag[0].pos_ == "ADP" else None
     last = frag[-1].i
     head_entity = next((e for e in frag.ents if e.start <= last < e.end), None)
-    kind = _kind(head_entity) if head_entity is not None else None
-    if kind == "person" and leading_prep in _PLACE_PREPS:
+    kind = entity_kind(head_entity) if head_entity is not None else None
+    if kind == "person" and leading_prep in PLACE_PREPOSITIONS:
         kind = "place"
-    same_kind = [e for e in prev.ents if _kind(e) == kind] if kind else []
+    same_kind = [e for e in prev.ents if entity_kind(e) == kind] if kind else []
     if same_kind:
         target = same_kind[-1]  # the last one: "When did Kim meet Putin?" + "and Trump?" swaps Putin
         before = prev[target.start - 1] if target.start > 0 else None
@@ -308,7 +195,7 @@ def _fill_ellipsis(previous: str, fragment: str, context: Antecedents, nlp) -> s
             return previous[: phrase.start_char] + frag.text + previous[phrase.end_char:]
         return f"{body} {frag.text}?"
     if kind is None:
-        phrases = _noun_phrases(prev)
+        phrases = noun_phrases(prev)
         where = previous.lower().find(phrases[0][0].lower()) if phrases else -1
         if where >= 0:
             return previous[:where] + frag.text + previous[where + len(phrases[0][0]):]
@@ -318,7 +205,7 @@ def _fill_ellipsis(previous: str, fragment: str, context: Antecedents, nlp) -> s
 def _swap_question_word(prev, wh_phrase: str, body: str) -> str:
     """'How did Kim Jong Il die?' + 'when' -> 'When did Kim Jong Il die?'; 'Did Kim fly?' + 'when' -> 'When did Kim fly?'."""
     verb = next((t for t in prev if t.pos_ in ("AUX", "VERB")), None)
-    if verb is None or (verb.i > 0 and (verb.pos_ != "AUX" or not _is_wh(prev[: verb.i]))):
+    if verb is None or (verb.i > 0 and (verb.pos_ != "AUX" or not is_wh(prev[: verb.i]))):
         return f"{wh_phrase} ({body})?"  # "Who met Kim?" + "when": no clean swap
     rest = prev[verb.i:].text.rstrip("?").rstrip()
     return f"{wh_phrase} {rest[:1].lower() + rest[1:] if verb.i == 0 else rest}?"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.corpus import load_corpus
 from bot.errors import IndexCorruptError
-from bot.index import Plan
+from bot.plan import Plan
 from bot.lexical import BM25_DIR
 from bot.settings import Settings
 from bot.store import opened_collection, read_current_manifest

@@ -1,0 +1,96 @@
+"""What a build would change: the corpus compared with the current generation's manifest.
+
+Reads the corpus and the manifest, writes nothing. The current generation's
+Chroma files are never opened here (Chroma rewrites files when it opens a
+folder, and the live generation must stay untouched by the writer): only
+SQLite's read-only quick check looks at them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.corpus import CorpusScan, check_corpus_folder, load_corpus
+from bot.errors import BotError, IndexMismatchError, IndexMissingError
+from bot.settings import Settings
+from bot.store import Manifest, read_current_manifest
+from bot.types import Article
+
+
+@dataclass
+class Plan:
+    scan: CorpusScan
+    add: list[Article] = field(default_factory=list)
+    update: list[Article] = field(default_factory=list)
+    delete: list[str] = field(default_factory=list)  # article ids
+    keep: list[str] = field(default_factory=list)
+    previous: tuple[Path, Manifest] | None = None
+    full_reason: str = ""  # why everything is built from scratch ("" when incremental)
+
+    @property
+    def full_rebuild(self) -> bool:
+        return self.previous is None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.add or self.update or self.delete) or self.full_rebuild
+
+
+def plan_build(settings: Settings, rebuild: bool = False) -> Plan:
+    """What a build would do; reads the corpus and the current manifest, writes nothing.
+
+    The current generation's Chroma files are never opened here: Chroma rewrites
+    files when it opens a folder, and the live generation must stay untouched by
+    the writer (the build checks its own copy instead, see ``_start_from``).
+    """
+    check_corpus_folder(settings.corpus.dir)  # before the slower look at the index
+    previous, reason = (None, "--rebuild") if rebuild else _usable_previous(settings)
+    old = previous[1].articles if previous else {}
+    scan = load_corpus(settings.corpus.dir, settings.corpus.max_article_mb, prefer=old.keys())
+    return diff_corpus(scan, previous, reason)
+
+
+def diff_corpus(scan: CorpusScan, previous: tuple[Path, Manifest] | None, reason: str) -> Plan:
+    plan = Plan(scan=scan, previous=previous, full_reason=reason)
+    old = previous[1].articles if previous else {}
+    for article in scan.articles:
+        entry = old.get(article.id)
+        if entry is None:
+            plan.add.append(article)
+        elif entry.get("hash") != article.content_hash:
+            plan.update.append(article)
+        else:
+            plan.keep.append(article.id)
+    current_ids = {a.id for a in scan.articles}
+    plan.delete = sorted(i for i in old if i not in current_ids)
+    return plan
+
+
+def _usable_previous(settings: Settings) -> tuple[tuple[Path, Manifest] | None, str]:
+    """The current generation if a build can start from it, else why not."""
+    try:
+        generation, manifest = read_current_manifest(settings)
+    except IndexMissingError:
+        return None, "no index yet"
+    except IndexMismatchError as exc:
+        return None, str(exc).split(":")[0].replace("index was", "the index was")
+    except BotError:
+        return None, "the index is unreadable"
+    if not settings.index.chroma_host and not _sqlite_intact(generation / "chroma" / "chroma.sqlite3"):
+        return None, "the index is unreadable"
+    return (generation, manifest), ""
+
+
+def _sqlite_intact(path: Path) -> bool:
+    """SQLite's own quick check, opened read-only so the live generation is not touched."""
+    import sqlite3
+
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            return connection.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return False
