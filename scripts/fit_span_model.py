@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer.qtype import question_profile  # noqa: E402
-from bot.answer.span import MODEL_PATH, candidates  # noqa: E402
+from bot.answer.span import MODEL_PATH, Span, candidates, log_odds  # noqa: E402
 from bot.evaluate import normalize  # noqa: E402
 from bot.sentences import sentence_spans  # noqa: E402
 
@@ -98,12 +98,10 @@ def contains(answer: str, golds) -> bool:
 
 
 def report(groups, weights, coverage: float | None = None) -> dict:
-    from bot.answer.span import choose
-
     exact = contained = 0
     words = []
     for _, cands, _, answers in groups:
-        scored = [replace(c, score=sum(weights.get(k, 0.0) * v for k, v in c.features.items())) for c in cands]
+        scored = [replace(c, score=log_odds(weights, c.features)) for c in cands]
         best = choose(scored, coverage) if coverage else max(scored, key=lambda c: c.score)
         exact += normalize(best.text) in {normalize(a) for a in answers}
         contained += contains(best.text, answers)
@@ -111,6 +109,26 @@ def report(groups, weights, coverage: float | None = None) -> dict:
     n = len(groups)
     return {"questions": n, "top1_exact": round(exact / n, 3), "top1_contains_gold": round(contained / n, 3),
             "median_words": statistics.median(words)}
+
+
+def choose(spans: list[Span], coverage: float) -> Span:
+    """The shortest candidate that holds ``coverage`` of the probability that the
+    answer is one of the candidates (softmax of their scores); with none, the likeliest.
+
+    A lone short phrase is right less often than a slightly longer one holding
+    the two or three readings the model hesitates between.
+    """
+    import math
+
+    top = max(s.score for s in spans)
+    weights = [math.exp(s.score - top) for s in spans]
+    total = sum(weights)
+    held = [sum(w for other, w in zip(spans, weights) if span.start <= other.start and other.end <= span.end) / total
+            for span in spans]
+    enough = [(len(s.text.split()), -h, i) for i, (s, h) in enumerate(zip(spans, held)) if h >= coverage]
+    if enough:
+        return spans[min(enough)[2]]
+    return spans[max(range(len(spans)), key=lambda i: (held[i], -len(spans[i].text)))]
 
 
 def main() -> None:

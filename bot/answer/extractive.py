@@ -5,11 +5,12 @@ a span of an article and every citation is an exact slice of one. Sentences
 from the retrieved chunks get a first score from how well they match the
 question (embedding cosine and IDF-weighted term overlap, bot/rerank.py),
 their chunk's rank and the sentence before them; the best few are parsed by
-spaCy and read by the reader (bot/answer/reader.py), which points at the
-answer span. A fitted sentence model (``sentence_model.json``) combines the
-match, the phrase model's score (bot/answer/span.py) and the reader's score
-to pick the sentence; an answerability model on the same features decides
-whether to refuse (with related passages) instead.
+spaCy, and the chunks holding them are read whole by the reader
+(bot/answer/reader.py), which scores the best answer span of each sentence
+against "no answer here". A fitted sentence model (``sentence_model.json``)
+combines the match, the phrase model's score (bot/answer/span.py) and the
+reader's score to pick the sentence; an answerability model on the same
+features decides whether to refuse (with related passages) instead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
-from bot.answer.span import candidates, load_weights, typed_entities
+from bot.answer.reader import Reading
+from bot.answer.span import candidates, load_weights, log_odds, typed_entities
 from bot.rerank import SentenceScorer
 from bot.sentences import sentence_spans
 from bot.settings import Settings
@@ -34,9 +36,10 @@ CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inher
 _NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
 # Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
 # a news headline sums its story up; and a numeric question ("how long", "when", "how many") answered
-# with a span holding no such number is the model's most common unforced error on news.
+# with a span holding no such number is the reader's most common unforced error on news, rarer in SQuAD
+# (the fitted weight would be near zero; these values cost 0.3 points of sentence choice there).
 HEADLINE_PRIOR = 1.0
-READER_TYPE_MATCH, READER_TYPE_MISMATCH = 0.5, -3.0
+READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
 CITE_MARGIN = 0.5  # a runner-up sentence this close (log-odds) to the best is cited too
 SENTENCE_MODEL_PATH = Path(__file__).with_name("sentence_model.json")
 
@@ -109,21 +112,38 @@ class ExtractiveAnswerer:
             return sentences, []
         docs = list(self.nlp.pipe([standalone] + [s.text for s in pool]))
         profile = question_profile(standalone, lambda _: docs[0])
-        top = pool[0].match
+        top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
-        readings = self.reader.read(standalone, [s.text for s in pool], self.settings.answer.answer_coverage)
+        readings = self._read(standalone, pool)
         best_reading = max(r.score for r in readings)
         for order, (sentence, doc, reading) in enumerate(zip(pool, docs[1:], readings)):
             self._extract(sentence, doc, profile)
-            sentence.features.update(gap=max(s.match for s in pool) - sentence.match, order=order, lead=float(sentence.match >= top))
+            sentence.features.update(gap=best_match - sentence.match, order=order, lead=float(sentence.match >= top))
             sentence.features.update(reader=max(-15.0, min(15.0, reading.score)), reader_top=float(reading.score >= best_reading))
+            sentence.features.update(_reader_type(doc, reading, profile))
             if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
                 start, end = _whole_entities(doc, reading.start, reading.end)
                 sentence.answer = sentence.text[start:end].strip()
-            sentence.fitted = sum(weights.get(name, 0.0) * value for name, value in sentence.features.items())
-            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + _type_prior(doc, reading, profile)
+            sentence.fitted = log_odds(weights, sentence.features)
+            priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
+            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
+
+    def _read(self, question: str, pool: list[Sentence]) -> list[Reading]:
+        """The reader's best span in each sentence, each chunk read once and whole (its context counts)."""
+        chunks = list({id(s.evidence): s.evidence.chunk for s in pool}.items())
+        passages = dict(zip((key for key, _ in chunks), self.reader.read_passages(question, [c.text for _, c in chunks])))
+        coverage = self.settings.answer.answer_coverage
+        out = []
+        for sentence in pool:
+            offset = sentence.start - sentence.evidence.chunk.start
+            found = passages[id(sentence.evidence)].span(offset, offset + len(sentence.text), coverage)
+            if found is None:  # the sentence fell past the reader's window
+                out.append(Reading(0, 0, "", -15.0))
+            else:
+                out.append(Reading(found.start - offset, found.end - offset, found.text, found.score))
+        return out
 
     def _sentences(self, evidence: list[Evidence]) -> list[Sentence]:
         seen: set[tuple[str, int]] = set()
@@ -193,16 +213,17 @@ def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _type_prior(doc, reading, profile: QuestionProfile) -> float:
+def _reader_type(doc, reading, profile: QuestionProfile) -> dict[str, float]:
+    """Whether the reader's span is of the type a numeric question asks for ("how long" -> a duration)."""
     if not profile.labels or not profile.labels <= _NUMERIC:
-        return 0.0
+        return {}
     region = doc.char_span(reading.start, reading.end, alignment_mode="expand")
     if region is None:
-        return 0.0
+        return {}
     typed = typed_entities(region, profile)
     if profile.wh == "how long":
         typed = [e for e in typed if DURATION_WORDS.search(e.text)]
-    return READER_TYPE_MATCH if typed else READER_TYPE_MISMATCH
+    return {"reader_typed": 1.0} if typed else {"reader_untyped": 1.0}
 
 
 def answerability_features(features: list[dict], scores: list[float]) -> dict[str, float]:
@@ -215,12 +236,13 @@ def answerability_features(features: list[dict], scores: list[float]) -> dict[st
         "typed": top.get("typed", 0.0) + top.get("typed_numeric", 0.0),
         "untyped": top.get("untyped", 0.0) + top.get("untyped_numeric", 0.0), "no_phrase": top.get("no_phrase", 0.0),
         "top_reader": top.get("reader", 0.0), "reader": max(f.get("reader", 0.0) for f in features),
+        "top_reader_untyped": top.get("reader_untyped", 0.0),
     }
 
 
 def answerable_probability(features: list[dict], scores: list[float]) -> float:
     weights = load_weights(SENTENCE_MODEL_PATH, "answerable_weights")
-    logodds = sum(weights.get(k, 0.0) * v for k, v in answerability_features(features, scores).items())
+    logodds = log_odds(weights, answerability_features(features, scores))
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, logodds))))
 
 

@@ -1,57 +1,101 @@
-"""A small reading-comprehension model: where in a sentence is the answer?
+"""A small reading-comprehension model: where in a passage is the answer?
 
 The packaged all-MiniLM-L6-v2 encoder (the same files the embedder loads)
-reads "[CLS] question [SEP] sentence [SEP]"; its top layers, fine-tuned, and
-a start/end head (``reader.safetensors``, made by scripts/train_reader.py)
-score every token as the first or last of the answer. The [CLS] token stands
-for "no answer here": a span's score is how far its start+end logits beat
-[CLS]'s, which also tells which sentence answers at all.
+reads "[CLS] question [SEP] passage [SEP]", where a passage is a retrieved
+chunk; its layers, fine-tuned, and a start/end head (``reader.safetensors``,
+made by scripts/train_reader.py) score every token as the first or last of the
+answer. The [CLS] token stands for "no answer here": a span's score is how far
+its start+end logits beat [CLS]'s. One reading of a chunk serves every
+sentence in it (``Passage.span``), and the sentence keeps the context around
+it (a pronoun's antecedent, the topic of the paragraph).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 READER_PATH = Path(__file__).with_name("reader.safetensors")
-TRAINED_LAYERS = (3, 4, 5)  # the encoder layers fine-tuned (and shipped); the lower ones are the packaged model's
-MAX_TOKENS = 192
+MAX_TOKENS = 320  # a question plus a whole chunk (at most 254 word pieces)
 MAX_ANSWER_TOKENS = 24
+NO_SPAN = -1e4
 
 
 @dataclass(frozen=True)
 class Reading:
-    start: int  # character offsets into the sentence
+    start: int  # character offsets into the text read
     end: int
     text: str
     score: float  # log-odds-like: best span minus "no answer"
 
 
+@dataclass(frozen=True)
+class Passage:
+    """The reader's token scores for one passage, ready to be asked about any part of it."""
+
+    text: str
+    offsets: list[tuple[int, int]]  # of each passage token, into ``text``
+    start_logits: object  # torch tensors over the passage tokens
+    end_logits: object
+    null: float  # the "no answer" score ([CLS] start + end)
+
+    def span(self, start: int = 0, end: int | None = None, coverage: float = 0.0) -> Reading | None:
+        """The likeliest answer span inside ``text[start:end]``, or None when no token lies there.
+
+        With ``coverage`` > 0, the shortest span that holds the answer with that
+        probability (its first and last token inside it): longer when the model hesitates.
+        """
+        import torch
+
+        end = len(self.text) if end is None else end
+        tokens = [i for i, (a, b) in enumerate(self.offsets) if a >= start and b <= end and b > a]
+        if not tokens:
+            return None
+        first_token, last_token = tokens[0], tokens[-1] + 1
+        s = self.start_logits[first_token:last_token]
+        e = self.end_logits[first_token:last_token]
+        n = s.shape[0]
+        allowed = torch.ones(n, n, dtype=torch.bool).triu().tril(MAX_ANSWER_TOKENS - 1)
+        pair = (s[:, None] + e[None, :]).masked_fill(~allowed, NO_SPAN)
+        first, last = divmod(int(pair.argmax()), n)
+        score = float(pair[first, last]) - self.null
+        if coverage > 0:
+            first, last = _covering(s, e, allowed, coverage, (first, last))
+        a, b = self.offsets[first_token + first][0], self.offsets[first_token + last][1]
+        return Reading(a, b, self.text[a:b], score)
+
+
 class Reader:
-    def __init__(self, model, tokenizer):
+    def __init__(self, model, tokenizer, layers: tuple[int, ...] = ()):
         self.model = model
         self.tokenizer = tokenizer
+        self.layers = layers  # the encoder layers fine-tuned (and shipped); the others are the packaged model's
 
     @classmethod
-    def untrained(cls) -> "Reader":
+    def untrained(cls, layers: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> "Reader":
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        from bot.embeddings import model_path
+        from bot.embeddings import model_path, quiet_libraries
 
+        quiet_libraries()
         path = str(model_path("all-MiniLM-L6-v2"))
         encoder = AutoModel.from_pretrained(path)
         model = torch.nn.Module()
         model.encoder = encoder
         model.qa_head = torch.nn.Linear(encoder.config.hidden_size, 2)
-        return cls(model, AutoTokenizer.from_pretrained(path))
+        return cls(model, AutoTokenizer.from_pretrained(path), layers)
 
     @classmethod
     def load(cls, path: Path = READER_PATH) -> "Reader":
         import torch
+        from safetensors import safe_open
         from safetensors.torch import load_file
 
-        reader = cls.untrained()
+        with safe_open(str(path), "pt") as handle:
+            layers = tuple(json.loads((handle.metadata() or {}).get("layers", "[3, 4, 5]")))
+        reader = cls.untrained(layers)
         state = {k: v.float() for k, v in load_file(str(path)).items()}
         missing = [k for k in reader.model.state_dict() if reader.is_trained(k) and k not in state]
         if missing:
@@ -61,18 +105,17 @@ class Reader:
         torch.set_grad_enabled(True)  # loading must not change the process's autograd state
         return reader
 
-    @staticmethod
-    def is_trained(name: str) -> bool:
-        return name.startswith("qa_head") or any(f"encoder.layer.{i}." in name for i in TRAINED_LAYERS)
+    def is_trained(self, name: str) -> bool:
+        return name.startswith("qa_head") or any(f"encoder.layer.{i}." in name for i in self.layers)
 
     def save(self, path: Path, metadata: dict[str, str]) -> None:
         from safetensors.torch import save_file
 
         state = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items() if self.is_trained(k)}
-        save_file(state, str(path), metadata=metadata)
+        save_file(state, str(path), metadata={**metadata, "layers": json.dumps(list(self.layers))})
 
-    def _logits(self, questions: list[str], sentences: list[str]):
-        encoded = self.tokenizer(questions, sentences, truncation="only_second", max_length=MAX_TOKENS, padding=True,
+    def _logits(self, questions: list[str], passages: list[str]):
+        encoded = self.tokenizer(questions, passages, truncation="only_second", max_length=MAX_TOKENS, padding=True,
                                  return_offsets_mapping=True, return_tensors="pt")
         offsets = encoded.pop("offset_mapping")
         hidden = self.model.encoder(**encoded).last_hidden_state
@@ -101,8 +144,8 @@ class Reader:
             starts.append(s)
             ends.append(e)
         mask = self._mask(encoded)
-        start_logits = start_logits.masked_fill(~mask, -1e4)
-        end_logits = end_logits.masked_fill(~mask, -1e4)
+        start_logits = start_logits.masked_fill(~mask, NO_SPAN)
+        end_logits = end_logits.masked_fill(~mask, NO_SPAN)
         cross_entropy = torch.nn.functional.cross_entropy
         return (cross_entropy(start_logits, torch.tensor(starts)) + cross_entropy(end_logits, torch.tensor(ends))) / 2
 
@@ -116,37 +159,27 @@ class Reader:
             rows.append([t == 0 or ids[t] == 1 for t in range(len(ids))])
         return torch.tensor(rows)
 
-    def read(self, question: str, sentences: list[str], coverage: float = 0.0) -> list[Reading]:
-        """The likeliest answer span of each sentence, with its score against "no answer".
-
-        With ``coverage`` > 0, the shortest span that holds the answer with that
-        probability (start and end inside it) instead: longer when the model hesitates.
-        """
+    def read_passages(self, question: str, passages: list[str]) -> list[Passage]:
+        """One forward pass over "question + passage" for each passage."""
         import torch
 
-        if not sentences:
+        if not passages:
             return []
         with torch.inference_mode():
-            encoded, offsets, start_logits, end_logits = self._logits([question] * len(sentences), sentences)
-            mask = self._mask(encoded)
+            encoded, offsets, start_logits, end_logits = self._logits([question] * len(passages), passages)
             out = []
-            for i, sentence in enumerate(sentences):
-                inside = mask[i].clone()
-                inside[0] = False
-                s = start_logits[i].masked_fill(~inside, -1e4)
-                e = end_logits[i].masked_fill(~inside, -1e4)
-                pair = s[:, None] + e[None, :]
-                n = pair.shape[0]
-                allowed = torch.ones(n, n, dtype=torch.bool).triu().tril(MAX_ANSWER_TOKENS - 1)
-                pair = pair.masked_fill(~allowed, -1e4)
-                best = int(pair.argmax())
-                first, last = divmod(best, n)
-                if coverage > 0:
-                    first, last = _covering(s, e, allowed, coverage, (first, last))
-                a, b = int(offsets[i][first][0]), int(offsets[i][last][1])
+            for i, text in enumerate(passages):
+                tokens = [t for t, sid in enumerate(encoded.sequence_ids(i)) if sid == 1]
+                spans = [tuple(offsets[i][t].tolist()) for t in tokens]
+                index = torch.tensor(tokens, dtype=torch.long)
                 null = float(start_logits[i][0] + end_logits[i][0])
-                out.append(Reading(a, b, sentence[a:b], float(pair[first, last]) - null))
+                out.append(Passage(text, spans, start_logits[i][index].clone(), end_logits[i][index].clone(), null))
         return out
+
+    def read(self, question: str, texts: list[str], coverage: float = 0.0) -> list[Reading]:
+        """The likeliest answer span of each text read as a whole, with its score against "no answer"."""
+        empty = Reading(0, 0, "", NO_SPAN)
+        return [p.span(coverage=coverage) or empty for p in self.read_passages(question, texts)]
 
 
 def _covering(start_logits, end_logits, allowed, coverage: float, fallback: tuple[int, int]) -> tuple[int, int]:

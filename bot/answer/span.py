@@ -47,6 +47,11 @@ def load_weights(path: Path = MODEL_PATH, key: str = "weights") -> dict[str, flo
     return json.loads(path.read_text(encoding="utf-8"))[key]
 
 
+def log_odds(weights: dict[str, float], features: dict[str, float]) -> float:
+    """A fitted logistic model's score of one row of features (unknown features weigh nothing)."""
+    return sum(weights.get(name, 0.0) * value for name, value in features.items())
+
+
 def is_anchor(token, stems: frozenset[str], stem) -> bool:
     return not token.is_stop and not token.is_punct and stem(token.lower_) in stems
 
@@ -65,7 +70,7 @@ def candidates(doc, question: QuestionProfile, weights: dict[str, float] | None 
         f = features(doc, first, last, anchors, question, stem)
         if f is None:
             continue
-        score = sum(weights.get(name, 0.0) * value for name, value in f.items())
+        score = log_odds(weights, f)
         span = doc[first:last]
         out.append(Span(span.start_char - doc[0].idx, span.end_char - doc[0].idx, span.text, score, f))
     return out
@@ -225,22 +230,3 @@ def _frequency_word(entity) -> bool:
     """spaCy labels "annual" or "daily" DATE, but they never answer "when"."""
     return entity.label_ in ("DATE", "TIME") and len(entity) == 1 and entity[0].pos_ == "ADJ"
 
-
-def choose(spans: list[Span], coverage: float) -> Span:
-    """The shortest candidate that holds ``coverage`` of the probability that the
-    answer is one of the candidates (softmax of their scores); with none, the likeliest.
-
-    A lone short phrase is right less often than a slightly longer one holding
-    the two or three readings the model hesitates between.
-    """
-    import math
-
-    top = max(s.score for s in spans)
-    weights = [math.exp(s.score - top) for s in spans]
-    total = sum(weights)
-    held = [sum(w for other, w in zip(spans, weights) if span.start <= other.start and other.end <= span.end) / total
-            for span in spans]
-    enough = [(len(s.text.split()), -h, i) for i, (s, h) in enumerate(zip(spans, held)) if h >= coverage]
-    if enough:
-        return spans[min(enough)[2]]
-    return spans[max(range(len(spans)), key=lambda i: (held[i], -len(spans[i].text)))]
