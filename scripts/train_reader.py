@@ -9,11 +9,14 @@ Training data: SQuAD v1.1 dev (CC BY-SA 4.0) questions whose article is not in
 any set ``bot eval`` is measured on (tests/data/squad_*_subset). For each, the
 chunk of its paragraph holding the answer is a positive; the chunk of another
 paragraph that BM25 ranks highest for the question (and that holds no gold
-answer) is a negative, as retrieval would serve it. One fifth of the articles
+answer) is a negative, as retrieval would serve it; with ``--unanswerable``
+some questions are also rewritten so that their own chunk no longer answers
+them (``unanswerable_twins``), as SQuAD 2.0's writers did, and trained to say
+"no answer" there. One fifth of the articles
 is held out (not trained on) to report exact match and containment of the
 predicted span, and how often the answering chunk outscores that negative.
 
-    .venv/bin/python scripts/train_reader.py bench/data/squad_v1.1_dev_full --epochs 2
+    .venv/bin/python scripts/train_reader.py bench/data/squad_v1.1_dev_full --unanswerable 0.3
 """
 
 from __future__ import annotations
@@ -223,9 +226,12 @@ def main() -> None:
     reader.model.eval()
     result = report(reader, held) | twin_report(reader, held, random.Random(args.seed))
     print("held-out articles (answering chunk given):", result, file=sys.stderr)
-    reader.save(args.output, {"trained_on": f"SQuAD v1.1 dev (CC BY-SA 4.0), {len(train_items)} questions of "
-                              f"{len(articles) - len(test)} articles not in tests/data/squad_*_subset",
-                              "held_out_report": json.dumps(result)})
+    about = (f"SQuAD v1.1 dev (CC BY-SA 4.0), {len(train_items)} questions of {len(articles) - len(test)} articles "
+             "not in tests/data/squad_*_subset")
+    if args.unanswerable:
+        about += (f"; {args.unanswerable} as many again rewritten so their passage no longer answers them (a name "
+                  'swapped for another from the article, or negated), trained to say "no answer"')
+    reader.save(args.output, {"trained_on": about, "held_out_report": json.dumps(result)})
     print(f"wrote {args.output}", file=sys.stderr)
 
 

@@ -38,9 +38,9 @@ def test_retrieval_finds_the_right_paragraph(squad_v1_eval):
 @pytest.mark.slow
 def test_answers_are_short_and_usually_right(squad_v1_eval):
     metrics, rows = squad_v1_eval
-    assert metrics["evidence_accuracy"] >= 0.80  # measured 0.836
-    assert metrics["answer_accuracy"] >= 0.68  # measured 0.719
-    assert metrics["f1"] >= 0.57  # measured 0.617
+    assert metrics["evidence_accuracy"] >= 0.80  # measured 0.841
+    assert metrics["answer_accuracy"] >= 0.68  # measured 0.714
+    assert metrics["f1"] >= 0.57  # measured 0.630
     assert metrics["median_answer_words"] <= 6  # measured 3
     refused = [row for row in rows if not row["answerable"]]
-    assert len(refused) <= 0.05 * len(rows)  # every question in this set has an answer; measured 1.5%
+    assert len(refused) <= 0.05 * len(rows)  # every question in this set has an answer; measured 3%

@@ -177,6 +177,11 @@ class ExtractiveAnswerer:
     def _extract(self, sentence: Sentence, doc, profile: QuestionProfile) -> None:
         spans = candidates(doc, profile)
         features = sentence.features
+        if profile.head:  # "how many bodyguards": a sentence that never names bodyguards hardly counts them
+            from bot.lexical import _stemmer
+
+            stem = _stemmer().stemWord
+            features["head_absent" if all(stem(t.lower_) != profile.head for t in doc) else "head_present"] = 1.0
         if profile.labels:
             typed = any(s.features.get("typed") for s in spans)
             numeric = "_numeric" if profile.labels <= _NUMERIC else ""
@@ -236,7 +241,7 @@ def answerability_features(features: list[dict], scores: list[float]) -> dict[st
         "typed": top.get("typed", 0.0) + top.get("typed_numeric", 0.0),
         "untyped": top.get("untyped", 0.0) + top.get("untyped_numeric", 0.0), "no_phrase": top.get("no_phrase", 0.0),
         "top_reader": top.get("reader", 0.0), "reader": max(f.get("reader", 0.0) for f in features),
-        "top_reader_untyped": top.get("reader_untyped", 0.0),
+        "top_reader_untyped": top.get("reader_untyped", 0.0), "top_head_absent": top.get("head_absent", 0.0),
     }
 
 
