@@ -28,19 +28,13 @@ def ranked_articles(chunks, k: int) -> list[str]:
 
 
 def stages(reader, question: str, k: int) -> dict[str, list[str]]:
-    from bot.retrieve import RERANK_POOL, Filters, rerank
+    from bot.retrieve import RERANK_POOL, Filters, fuse, rerank
 
     settings = reader.settings.retrieval
     vector = reader.embedder.embed_query(question)
     dense = reader.dense(vector, settings.candidates, Filters())
     lexical = reader.lexical(question, settings.candidates, Filters())
-    fused: dict = {}
-    for name, hits in (("dense", dense), ("bm25", lexical)):
-        for rank, (chunk, score) in enumerate(hits):
-            entry = fused.setdefault(chunk.id, {"chunk": chunk, "rrf": 0.0, "dense": None, "bm25": None})
-            entry["rrf"] += 1.0 / (settings.rrf_k + rank + 1)
-            entry[name] = (rank, score)
-    pool = sorted(fused.values(), key=lambda e: -e["rrf"])
+    pool = fuse(dense, lexical, settings.rrf_k)
     rescored = rerank(reader.sentence_scorer, question, pool[: max(k, RERANK_POOL)])
     return {
         "dense": ranked_articles((c for c, _ in dense), k),

@@ -30,9 +30,13 @@ class TokenCounter(Protocol):
     def offsets(self, text: str) -> list[tuple[int, int]]: ...
 
 
+def chunk_budget(counter: TokenCounter, max_tokens: int) -> int:
+    """Word pieces a chunk may hold: the setting, within the model's window."""
+    return max(1, min(max_tokens, counter.max_pieces))
+
+
 def chunk_article(article: Article, counter: TokenCounter, max_tokens: int, overlap_sentences: int) -> list[Chunk]:
-    budget = max(1, min(max_tokens, counter.max_pieces))
-    spans = chunk_spans(article.text, counter, budget, overlap_sentences)
+    spans = chunk_spans(article.text, counter, chunk_budget(counter, max_tokens), overlap_sentences)
     return [
         Chunk(
             id=f"{article.id}#{i}",

@@ -169,13 +169,7 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
     t2 = time.perf_counter()
     lexical = reader.lexical(question, settings.candidates, filters)
     t3 = time.perf_counter()
-    fused: dict[str, dict[str, Any]] = {}
-    for name, hits in (("dense", dense), ("bm25", lexical)):
-        for rank, (chunk, score) in enumerate(hits):
-            entry = fused.setdefault(chunk.id, {"chunk": chunk, "rrf": 0.0, "dense": None, "bm25": None})
-            entry["rrf"] += 1.0 / (settings.rrf_k + rank + 1)
-            entry[name] = (rank, score)
-    pool = sorted(fused.values(), key=lambda e: -e["rrf"])[: max(k, RERANK_POOL)]
+    pool = fuse(dense, lexical, settings.rrf_k)[: max(k, RERANK_POOL)]
     scored = rerank(reader.sentence_scorer, question, pool)
     t4 = time.perf_counter()
     if timings is not None:
@@ -186,6 +180,18 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
                  bm25_rank=e["bm25"][0] if e["bm25"] else None)
         for score, e in scored[:k]
     ]
+
+
+def fuse(dense: list[tuple[Chunk, float]], lexical: list[tuple[Chunk, float]], rrf_k: int) -> list[dict[str, Any]]:
+    """Reciprocal rank fusion of the two lists, best first: one entry per chunk with its
+    fused score and its (rank, score) in each list (None where it is missing)."""
+    fused: dict[str, dict[str, Any]] = {}
+    for name, hits in (("dense", dense), ("bm25", lexical)):
+        for rank, (chunk, score) in enumerate(hits):
+            entry = fused.setdefault(chunk.id, {"chunk": chunk, "rrf": 0.0, "dense": None, "bm25": None})
+            entry["rrf"] += 1.0 / (rrf_k + rank + 1)
+            entry[name] = (rank, score)
+    return sorted(fused.values(), key=lambda e: -e["rrf"])
 
 
 def rerank(scorer, question: str, pool: list[dict[str, Any]]) -> list[tuple[float, dict[str, Any]]]:

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer.reader import READER_PATH, Reader  # noqa: E402
-from bot.chunking import chunk_spans  # noqa: E402
+from bot.chunking import chunk_budget, chunk_spans  # noqa: E402
 from bot.embeddings import WordPieceCounter, model_path  # noqa: E402
 from bot.evaluate import contains, normalize  # noqa: E402
 from bot.settings import DEFAULT_EMBEDDER, ChunkingSettings  # noqa: E402
@@ -43,12 +43,12 @@ from fit_span_model import article_of, held_out_articles  # noqa: E402
 def chunked_corpus(data: Path, excluded: set[str]) -> dict[str, list[str]]:
     counter = WordPieceCounter(model_path(DEFAULT_EMBEDDER))
     defaults = ChunkingSettings()
+    budget = chunk_budget(counter, defaults.max_tokens)
     chunks = {}
     for path in sorted((data / "corpus").glob("*.txt")):
         if article_of(path.stem) in excluded:
             continue
         text = path.read_text(encoding="utf-8")
-        budget = min(defaults.max_tokens, counter.max_pieces)
         chunks[path.stem] = [text[a:b] for a, b in chunk_spans(text, counter, budget, defaults.overlap_sentences)]
     return chunks
 

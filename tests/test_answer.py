@@ -139,8 +139,6 @@ def test_a_sentence_that_answers_outscores_one_that_does_not(reader):
         assert reading.text and sentence[reading.start:reading.end] == reading.text  # a real slice, never empty
 
 
-
-
 def test_one_reading_of_a_chunk_answers_in_the_sentence_that_holds_the_answer(reader):
     chunk = ("The mill opened in 1882 on the river bank. It was founded by Ada Lovelace's cousin, Henry Byron, "
              "with money from the county. Floods closed it twice in the 1920s.")
