@@ -28,7 +28,8 @@ def ranked_articles(chunks, k: int) -> list[str]:
 
 
 def stages(reader, question: str, k: int) -> dict[str, list[str]]:
-    from bot.retrieve import RERANK_POOL, Filters, fuse, rerank
+    from bot.retrieve.hybrid import RERANK_POOL, fuse, rerank
+    from bot.types import Filters
 
     settings = reader.settings.retrieval
     vector = reader.embedder.embed_query(question)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from bot.sentences import paragraph_spans, sentence_spans
+from bot.text import paragraph_spans, sentence_spans
 from bot.types import Article, Chunk
 
 Unit = tuple[int, int, int, int]  # (start, end, word pieces, paragraph number)

@@ -20,9 +20,9 @@ from pathlib import Path
 from bot.errors import ArticleError, CorpusError
 from bot.types import Article
 
-TEXT_SUFFIXES = {".md", ".markdown", ".txt"}
-HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+TEXT_SUFFIXES = (".txt", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm")
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES  # what the corpus reads, and what the web UI accepts as uploads
 
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _BLOCK_BREAK = re.compile(r"\s*\n\s*")
@@ -184,16 +184,6 @@ def _iso_date(value, rel: str) -> str | None:
     except ValueError:
         raise ArticleError(f"{rel}: invalid date {text!r} (use ISO 8601, e.g. 2023-09-05)") from None
     return parsed.date().isoformat() if len(text) <= 10 else parsed.isoformat()
-
-
-def date_epoch(iso: str | None) -> int | None:
-    """Seconds since 1970 (UTC) for range filters in Chroma."""
-    if not iso:
-        return None
-    parsed = dt.datetime.fromisoformat(iso)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt.timezone.utc)
-    return int(parsed.timestamp())
 
 
 def _first_line(body: str) -> str:

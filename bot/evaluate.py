@@ -136,7 +136,7 @@ def summarize(rows: list[dict]) -> dict:
 def run(settings, qa_path: Path, corpus: Path, index: Path | None = None, k: int = 5,
         progress: Callable[[str, int, int], None] | None = None) -> tuple[dict, list[dict]]:
     """Index ``corpus`` (into a temp folder unless ``index``), answer every question, score."""
-    from bot.answer import Engine
+    from bot.engine import Engine
     from bot.corpus import load_corpus
     from bot.index import build
 

@@ -20,10 +20,9 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from bot.corpus import SUFFIXES, parse_article, read_article
 from bot.errors import ArticleError, BotError
 from bot.settings import Settings
-from bot.store import read_current_manifest
+from bot.index.store import read_current_manifest
 from bot.types import Article, Citation
 
-UPLOAD_SUFFIXES = (".txt", ".md", ".html")
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
 
@@ -88,8 +87,8 @@ def safe_name(filename: str) -> str:
     base = PureWindowsPath(PurePosixPath(filename or "").name).name  # drops "../" and "C:\\x\\"
     base = unicodedata.normalize("NFKD", base).encode("ascii", "ignore").decode()
     stem, dot, suffix = base.rpartition(".")
-    if not dot or f".{suffix.lower()}" not in UPLOAD_SUFFIXES:
-        raise ArticleError(f"{filename or 'upload'}: only {', '.join(UPLOAD_SUFFIXES)} files can be added")
+    if not dot or f".{suffix.lower()}" not in SUFFIXES:
+        raise ArticleError(f"{filename or 'upload'}: only {', '.join(SUFFIXES)} files can be added")
     stem = _UNSAFE.sub("-", stem).strip(".-_")[: _MAX_NAME]
     if not stem:
         stem = "article"

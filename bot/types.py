@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.dates import date_epoch, end_of_day_epoch, parse_day
+from bot.errors import ConfigError
+
 
 @dataclass(frozen=True)
 class Article:
@@ -31,6 +34,44 @@ class Chunk:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a question may be answered from: one source, a date range (inclusive), some articles."""
+
+    source: str | None = None
+    since: str | None = None  # ISO date, inclusive
+    until: str | None = None  # ISO date, inclusive
+    articles: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, source: str | None = None, since: str | None = None, until: str | None = None,
+              articles=(), labels: tuple[str, str] = ("--since", "--until")) -> "Filters":
+        """Filters from user input (flags, form fields): blanks mean no filter; a bad date is a
+        ``ConfigError`` naming the field (``labels``) it came from."""
+        days = []
+        for label, value in zip(labels, (since, until)):
+            try:
+                days.append(parse_day(value))
+            except ValueError:
+                raise ConfigError(f"{label} {value.strip()!r} is not a date: use YYYY-MM-DD") from None
+        return cls(source=(source or "").strip() or None, since=days[0], until=days[1],
+                   articles=tuple(a for a in (articles or ()) if a))
+
+    def accepts(self, chunk: "Chunk") -> bool:
+        if self.source and chunk.source != self.source:
+            return False
+        epoch = date_epoch(chunk.date)
+        if self.since and (epoch is None or epoch < date_epoch(self.since)):
+            return False
+        if self.until and (epoch is None or epoch > end_of_day_epoch(self.until)):
+            return False
+        return not self.articles or chunk.article_id in self.articles
+
+    @property
+    def active(self) -> bool:
+        return bool(self.source or self.since or self.until or self.articles)
 
 
 @dataclass(frozen=True)

@@ -42,9 +42,9 @@ from train_reader import unanswerable_twins  # noqa: E402
 
 
 def collect(data: Path, questions: int, work: Path) -> list:
-    from bot.answer import Engine
+    from bot.engine import Engine
     from bot.index import build
-    from bot.retrieve import Filters
+    from bot.types import Filters
     from bot.settings import load_settings
 
     excluded = held_out_articles()

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from bot.answer.qtype import question_profile  # noqa: E402
 from bot.answer.span import MODEL_PATH, Span, candidates, log_odds  # noqa: E402
 from bot.evaluate import normalize  # noqa: E402
-from bot.sentences import sentence_spans  # noqa: E402
+from bot.text import sentence_spans  # noqa: E402
 
 
 def article_of(doc_id: str) -> str:

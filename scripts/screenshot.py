@@ -38,7 +38,7 @@ def main() -> int:
 
     from bot.index import build
     from bot.settings import Settings
-    from bot.web import WebApp
+    from bot.web.app import WebApp
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"

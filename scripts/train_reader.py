@@ -55,7 +55,7 @@ def chunked_corpus(data: Path, excluded: set[str]) -> dict[str, list[str]]:
 
 def examples(data: Path):
     """(article, question, (passage, start, end), answers, hard negative passage or None) per question."""
-    from bot.lexical import tokenize
+    from bot.text import tokenize
 
     import bm25s
 

@@ -71,7 +71,7 @@ def seed_settings(tmp_path_factory, embedder):
 
 @pytest.fixture(scope="session")
 def seed_engine(seed_settings, embedder):
-    from bot.answer import Engine
+    from bot.engine import Engine
 
     return Engine(seed_settings, embedder=embedder)
 
@@ -100,7 +100,7 @@ def web_server(tmp_path, embedder):
 
     from bot.index import build
     from bot.settings import Settings
-    from bot.web import WebApp
+    from bot.web.app import WebApp
 
     apps = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer import clean_question
+from bot.engine import clean_question
 from bot.answer.extractive import REFUSAL
 from bot.corpus import load_corpus
 from bot.errors import QuestionError

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.chat import ENGLISH_ONLY_REPLY, RESET_REPLY, Conversation, Done, Status, Token
+from bot.chat.conversation import ENGLISH_ONLY_REPLY, RESET_REPLY, Conversation, Done, Status, Token
 from bot.errors import QuestionError
-from bot.rewrite import rewrite_follow_up
+from bot.chat.rewrite import rewrite_follow_up
 
 MEET = ("Where did Kim and Putin meet in 2019?", "Vladivostok")
 FATHER = ("Who was Kim Jong Un's father?", "Kim Jong Il")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.chunking import chunk_article
 from bot.corpus import parse_article, read_article
-from bot.sentences import paragraph_spans, sentence_spans
+from bot.text import paragraph_spans, sentence_spans
 from bot.settings import Settings
 from conftest import SEED_CORPUS, SQUAD_V1
 

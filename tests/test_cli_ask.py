@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from bot.chat import ENGLISH_ONLY_REPLY
+from bot.chat.conversation import ENGLISH_ONLY_REPLY
 from bot.corpus import load_corpus
 
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "timings_ms"}

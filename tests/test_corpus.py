@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from bot.corpus import date_epoch, load_corpus, parse_article, read_article
+from bot.corpus import load_corpus, parse_article, read_article
+from bot.dates import date_epoch
 from bot.errors import ArticleError, CorpusError
 from conftest import SEED_CORPUS, SQUAD_V1
 

@@ -18,8 +18,8 @@ import pytest
 from bot.errors import ConfigError, IndexBuildError, IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from bot.index import build, build_lock, plan_build
 from bot.settings import Settings
-from bot.store import current_generation, generation_dirs, opened_collection, read_current_manifest
-from bot.verify import verify
+from bot.index.store import current_generation, generation_dirs, opened_collection, read_current_manifest
+from bot.index import verify
 from conftest import SEED_CORPUS, SQUAD_V1
 
 SQUAD_DOCS = ["Construction_p000.txt", "Pharmacy_p000.txt", "1973_oil_crisis_p000.txt"]
@@ -224,7 +224,7 @@ def test_rebuild_starts_from_scratch(indexed, embedder):
     settings, first = indexed
     before = records(settings)
     report = build(settings, rebuild=True, embedder=embedder)
-    assert report.full_reason == "--rebuild"
+    assert report.full_build.kind == "requested" and report.full_build.describe() == "--rebuild"
     assert report.embedded == len({r["text"] for r in before.values()})
     assert report.added == len(before) and report.unchanged == 0
     assert report.generation != first.generation
@@ -258,7 +258,8 @@ def test_other_settings_make_readers_refuse_and_the_next_build_rebuilds(tiny, em
         IndexReader(other, embedder=embedder)
     assert str(caught.value) == expected
     report = build(other, embedder=embedder)
-    assert report.full_reason.startswith("the index was built with embedder all-MiniLM-L6-v2")
+    assert report.full_build.kind == "settings_changed"
+    assert report.full_build.describe().startswith("the index was built with embedder all-MiniLM-L6-v2")
     assert read_current_manifest(other)[1].shape["chunking"]["max_tokens"] == 100
     IndexReader(other, embedder=embedder)  # opens without complaint now
     assert_consistent(other)
@@ -274,7 +275,7 @@ def test_an_index_of_another_format_version_is_refused_and_rebuilt(tiny, embedde
     with pytest.raises(IndexMismatchError) as caught:
         IndexReader(tiny, embedder=embedder)
     assert str(caught.value) == 'index was built with format 99: run "bot index --rebuild"'
-    assert build(tiny, embedder=embedder).full_reason == "the index was built with format 99"
+    assert build(tiny, embedder=embedder).full_build.describe() == "the index was built with format 99"
     assert read_current_manifest(tiny)[1].format_version == 1
     assert_consistent(tiny)
 
@@ -321,7 +322,8 @@ CORRUPTIONS = [
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
 def test_readers_refuse_a_corrupt_index_in_one_line_and_the_next_build_repairs_it(tiny, embedder, corrupt):
-    from bot.retrieve import Filters, IndexReader, hybrid_search
+    from bot.retrieve import IndexReader, hybrid_search
+    from bot.types import Filters
 
     settings = tiny
     index = settings.index.dir
@@ -332,9 +334,9 @@ def test_readers_refuse_a_corrupt_index_in_one_line_and_the_next_build_repairs_i
     assert str(caught.value) == message
     with pytest.raises(IndexCorruptError):
         verify(settings)
-    assert plan_build(settings).full_reason == "the index is unreadable"
+    assert plan_build(settings).full_build.kind == "unreadable"
     report = build(settings, embedder=embedder)
-    assert report.full_reason == "the index is unreadable" and report.articles == 2
+    assert report.full_build.describe() == "the index is unreadable" and report.articles == 2
     hits = hybrid_search(IndexReader(settings, embedder=embedder), "armored train to Vladivostok", 1, Filters())
     assert [h.chunk.article_id for h in hits] == ["train"]
     assert_consistent(settings)
@@ -394,7 +396,8 @@ def test_a_lost_record_is_reported_by_verify_and_repaired_by_the_next_changing_b
     assert lines[-1] == 'the index does not match its own manifest: run "bot index --rebuild"'
     (tiny.corpus.dir / "storm.txt").write_text("Storm hits coast\n\nPower is back.")
     report = build(tiny, embedder=embedder)
-    assert report.full_reason == "the index holds 1 chunks, its manifest 2"
+    assert report.full_build.kind == "records_lost"
+    assert report.full_build.describe() == "the index holds 1 chunks, its manifest 2"
     assert_consistent(tiny)
 
 

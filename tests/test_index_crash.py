@@ -28,10 +28,11 @@ from pathlib import Path
 import pytest
 
 from bot.index import build
-from bot.retrieve import Filters, IndexReader, hybrid_search
+from bot.retrieve import IndexReader, hybrid_search
+from bot.types import Filters
 from bot.settings import Settings
-from bot.store import current_generation, generation_dirs, generation_number, opened_collection, read_current_manifest
-from bot.verify import verify
+from bot.index.store import current_generation, generation_dirs, generation_number, opened_collection, read_current_manifest
+from bot.index import verify
 from conftest import SQUAD_V1
 
 pytestmark = pytest.mark.slow

@@ -53,7 +53,7 @@ def test_upload_names_are_sanitised_into_the_corpus_root(uploaded, saved):
 
 @pytest.mark.parametrize("name", ["notes.pdf", "script.sh", "archive.md.exe", "noextension", ""])
 def test_upload_names_with_other_suffixes_are_refused(name):
-    with pytest.raises(ArticleError, match="only .txt, .md, .html"):
+    with pytest.raises(ArticleError, match="only .txt, .md, .markdown, .html, .htm files"):
         safe_name(name)
 
 

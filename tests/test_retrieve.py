@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.retrieve import Filters, HybridRetriever, IndexReader, hybrid_search
+from bot.retrieve import IndexReader, hybrid_search
+from bot.retrieve.langchain import HybridRetriever
+from bot.types import Filters
 
 ARTICLES = {
     "harbour.md": ("Harbour reopens after storm", "2023-03-02", "Coast Gazette",

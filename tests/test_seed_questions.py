@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.chat import Conversation
+from bot.chat.conversation import Conversation
 from bot.corpus import load_corpus
 from bot.evaluate import contains
 

@@ -8,7 +8,7 @@ from html import unescape
 
 import pytest
 
-from bot.web_render import md_escape
+from bot.web.render import md_escape
 
 pytestmark = pytest.mark.slow
 
@@ -79,7 +79,7 @@ def test_each_client_has_its_own_conversation(web_server):
     first.predict("Who is Kim Jong Un expected to meet?", [], "", "", "", api_name="/chat")
     follow_up = "Where will they meet?"
     history = first.predict(follow_up, [], "", "", "", api_name="/chat")[0]
-    from bot.chat import Conversation
+    from bot.chat.conversation import Conversation
 
     conversation = Conversation(app.engine)
     conversation.ask("Who is Kim Jong Un expected to meet?")

@@ -151,7 +151,7 @@ def test_vladivostok_answer_shows_the_twenty_hour_journey(web_server, open_page)
 
 
 def test_follow_up_shows_the_standalone_question_and_each_answer_keeps_its_sources(web_server, open_page):
-    from bot.chat import Conversation
+    from bot.chat.conversation import Conversation
 
     app, url = web_server()
     first, follow_up = "Who is Kim Jong Un expected to meet?", "Where will they meet?"

@@ -6,7 +6,7 @@ import re
 from html import unescape
 
 from bot.types import Answer, Article, Citation
-from bot.web_render import article_html, chat_message, highlighted, md_escape, sources_html, status_html
+from bot.web.render import article_html, chat_message, highlighted, md_escape, sources_html, status_html
 
 EVIL = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">'
 TEXT = f"Intro paragraph.\n\nThe mayor said {EVIL} and the bridge opened in 1999.\n\nLast one."

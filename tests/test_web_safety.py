@@ -11,7 +11,7 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import WebSettings
-from bot.web import check_bind, parse_filters
+from bot.web.app import check_bind, parse_filters
 
 BOT = Path(sys.executable).with_name("bot")
 
@@ -62,13 +62,13 @@ def test_cli_refuses_share_links():
 
 
 def test_importing_the_web_ui_does_not_import_gradio():
-    code = "import sys, bot.web, bot.web_render, bot.web_layout, bot.library; print('gradio' in sys.modules)"
+    code = "import sys, bot.web.app, bot.web.render, bot.web.layout, bot.library; print('gradio' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
 
 
 def test_filters_map_to_retrieval_filters():
-    from bot.retrieve import Filters
+    from bot.types import Filters
 
     assert parse_filters("", "", "") == Filters()
     assert parse_filters("Coast News", " 2024-01-01 ", "2024-12-31") == Filters(

@@ -24,8 +24,8 @@ from pathlib import Path
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
 from bot.answer.reader import Reading
 from bot.answer.span import candidates, load_weights, log_odds, typed_entities
-from bot.rerank import SentenceScorer
-from bot.sentences import sentence_spans
+from bot.retrieve.rerank import SentenceScorer
+from bot.text import sentence_spans, stem
 from bot.settings import Settings
 from bot.types import Answer, Citation, Evidence
 
@@ -178,9 +178,6 @@ class ExtractiveAnswerer:
         spans = candidates(doc, profile)
         features = sentence.features
         if profile.head:  # "how many bodyguards": a sentence that never names bodyguards hardly counts them
-            from bot.lexical import _stemmer
-
-            stem = _stemmer().stemWord
             features["head_absent" if all(stem(t.lower_) != profile.head for t in doc) else "head_present"] = 1.0
         if profile.labels:
             typed = any(s.features.get("typed") for s in spans)

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.text import stem
+
 _RULES: list[tuple[str, frozenset[str]]] = [
     (r"\bhow long\b", frozenset({"TIME", "DATE", "QUANTITY"})),
     (r"\bhow (?:much|many)\b.*\b(?:money|cost|costs|pay|paid|worth|spend|spent|price|dollars|budget|funding)\b",
@@ -71,9 +73,6 @@ class QuestionProfile:
 
 def question_profile(question: str, nlp) -> QuestionProfile:
     """Parse ``question`` once (``nlp`` is a spaCy pipeline) into a ``QuestionProfile``."""
-    from bot.lexical import _stemmer
-
-    stem = _stemmer().stemWord
     doc = nlp(question)
     stems = {stem(t.lower_) for t in doc if not t.is_stop and not t.is_punct}
     found = _WH.search(question)

@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.answer.qtype import CONTEXT, DURATION_WORDS, ROLES, QuestionProfile
+from bot.text import stem
 
 MAX_WORDS = 12  # a candidate longer than this is penalised; one 4 words longer is dropped
 _REASON = re.compile(r"\b(?:because|due to|owing to|since|so that|in order|in response|as a result|result of|"
@@ -58,10 +59,7 @@ def is_anchor(token, stems: frozenset[str], stem) -> bool:
 
 def candidates(doc, question: QuestionProfile, weights: dict[str, float] | None = None) -> list[Span]:
     """Every candidate answer phrase of ``doc`` with its score; [] when the sentence shares no word with the question."""
-    from bot.lexical import _stemmer
-
     weights = load_weights() if weights is None else weights
-    stem = _stemmer().stemWord
     anchors = [i for i, t in enumerate(doc) if is_anchor(t, question.stems, stem)]
     if not anchors:
         return []

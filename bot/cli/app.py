@@ -39,17 +39,9 @@ def _settings(corpus: Path | None = None, index: Path | None = None):
 
 
 def _filters(source, since, until, article):
-    import datetime as dt
+    from bot.types import Filters
 
-    from bot.retrieve import Filters
-
-    for name, value in (("--since", since), ("--until", until)):
-        if value:
-            try:
-                dt.date.fromisoformat(value[:10])
-            except ValueError:
-                raise ConfigError(f"{name} {value!r} is not a date: use YYYY-MM-DD") from None
-    return Filters(source=source, since=since, until=until, articles=tuple(article or ()))
+    return Filters.parse(source, since, until, article)
 
 
 def _err(message: str) -> None:
@@ -72,7 +64,7 @@ def index(
     settings = _settings(corpus, index_dir)
     if dry_run:
         from bot.index import plan_build
-        from bot.verify import describe_plan
+        from bot.index import describe_plan
 
         plan = plan_build(settings, rebuild)
         for line in describe_plan(plan):
@@ -80,7 +72,7 @@ def index(
         _warn_skipped(plan.scan.skipped)
         return
     if verify:
-        from bot.verify import verify as check
+        from bot.index import verify as check
 
         report = check(settings)
         for line in report.lines():
@@ -88,12 +80,12 @@ def index(
         _warn_skipped(report.skipped)
         raise typer.Exit(0 if report.ok else 1)
     from bot.index import build
-    from bot.progress import progress_bar
+    from bot.cli.progress import progress_bar
 
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         report = build(settings, rebuild=rebuild, progress=progress)
-    if report.full_reason not in ("", "no index yet", "--rebuild"):
-        _err(f"note: rebuilt from scratch because {report.full_reason}")
+    if report.full_build is not None and not report.full_build.expected:
+        _err(f"note: rebuilt from scratch because {report.full_build.describe()}")
     for path, of in report.duplicates:
         _err(f"note: {path} duplicates {of}; indexed once")
     _warn_skipped(report.skipped)
@@ -119,9 +111,9 @@ def ask(
     index_dir: IndexOpt = None,
 ) -> None:
     """Answer one question: the answer, then numbered citations with the quoted passage."""
-    from bot.answer import Engine
-    from bot.chat import Conversation
-    from bot.render import render_answer
+    from bot.engine import Engine
+    from bot.chat.conversation import Conversation
+    from bot.cli.render import render_answer
 
     try:
         settings = _settings(index=index_dir)
@@ -150,8 +142,8 @@ def chat(
     input is piped: one question a line in, one JSON object a line out (blank
     lines skipped; a bad question gives {"question", "error"} and the rest go on).
     """
-    from bot.answer import Engine
-    from bot.chat import Conversation
+    from bot.engine import Engine
+    from bot.chat.conversation import Conversation
 
     settings = _settings(index=index_dir)
     conversation = Conversation(Engine(settings), filters=_filters(source, since, until, article), k=k)
@@ -172,8 +164,8 @@ def _chat_on_terminal(conversation) -> None:
 
     from rich.console import Console
 
-    from bot.chat import Done, Status
-    from bot.render import render_answer
+    from bot.chat.conversation import Done, Status
+    from bot.cli.render import render_answer
 
     spinner = Console(stderr=True)
     typer.echo("Ask about the articles. /reset starts over; /quit or Ctrl-D ends.")
@@ -237,7 +229,7 @@ def evaluate(
 ) -> None:
     """Measure retrieval, answers, citations and refusals on a QA set."""
     from bot.evaluate import METRICS, run, write_report
-    from bot.progress import progress_bar
+    from bot.cli.progress import progress_bar
 
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
         metrics, rows = run(_settings(), qa, corpus, index_dir, k, progress)
@@ -271,7 +263,7 @@ def web(
     if share.lower() not in ("no", "false", "0"):
         raise ConfigError("--share is not supported: the bot serves only this machine or your own network")
     settings = load_settings(corpus={"dir": corpus}, index={"dir": index_dir}, web={"host": host, "port": port, "auth": auth})
-    from bot.web import serve
+    from bot.web.app import serve
 
     serve(settings)
 

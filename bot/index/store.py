@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
-from bot.lexical import BM25_DIR
+from bot.index.bm25 import ids_path
 from bot.settings import Settings, shape_hash
 
 FORMAT_VERSION = 1
@@ -71,9 +71,9 @@ def current_generation(index_dir: Path) -> Path | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise IndexCorruptError(_unreadable(index_dir)) from exc
+        raise IndexCorruptError(unreadable(index_dir)) from exc
     if not _GENERATION.match(name):
-        raise IndexCorruptError(_unreadable(index_dir))
+        raise IndexCorruptError(unreadable(index_dir))
     return index_dir / name
 
 
@@ -117,7 +117,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def _unreadable(index_dir: Path) -> str:
+def unreadable(index_dir: Path) -> str:
     return f'index at {index_dir}/ is unreadable: run "bot index --rebuild"'
 
 
@@ -150,13 +150,13 @@ def opened_collection(settings: Settings, generation: Path, create: bool = False
     """
     name = collection_name(settings, generation)
     if not create and not settings.index.chroma_host and not (generation / "chroma" / "chroma.sqlite3").is_file():
-        raise IndexCorruptError(_unreadable(settings.index.dir))  # never let a reader create an empty one
+        raise IndexCorruptError(unreadable(settings.index.dir))  # never let a reader create an empty one
     try:
         client = make_client(settings, generation)
     except Exception as exc:
         if create:
             raise
-        raise IndexCorruptError(_unreadable(settings.index.dir)) from exc
+        raise IndexCorruptError(unreadable(settings.index.dir)) from exc
     try:
         if create:
             collection = client.get_or_create_collection(
@@ -166,7 +166,7 @@ def opened_collection(settings: Settings, generation: Path, create: bool = False
             try:
                 collection = client.get_collection(name, embedding_function=None)
             except Exception as exc:
-                raise IndexCorruptError(_unreadable(settings.index.dir)) from exc
+                raise IndexCorruptError(unreadable(settings.index.dir)) from exc
         yield collection
     finally:
         close = getattr(client, "close", None)
@@ -206,8 +206,9 @@ class Manifest:
         write_json_atomic(generation / MANIFEST, self.__dict__)
 
 
-def read_current_manifest(settings: Settings) -> tuple[Path, Manifest]:
-    """The current generation and its manifest, or a one-line error saying what to run."""
+def current_manifest(settings: Settings) -> tuple[Path, Manifest]:
+    """The current generation and its manifest, whatever settings built it; one-line errors when
+    there is none or it is damaged."""
     index_dir = settings.index.dir
     generation = current_generation(index_dir)
     if generation is None:
@@ -215,18 +216,33 @@ def read_current_manifest(settings: Settings) -> tuple[Path, Manifest]:
     try:
         manifest = Manifest.read(generation)
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise IndexCorruptError(_unreadable(index_dir)) from exc
-    needed = [generation / BM25_DIR / "chunk_ids.json"]
+        raise IndexCorruptError(unreadable(index_dir)) from exc
+    needed = [ids_path(generation)]
     if not settings.index.chroma_host:
         needed.append(generation / "chroma" / "chroma.sqlite3")
     if not all(path.is_file() for path in needed):
-        raise IndexCorruptError(_unreadable(index_dir))
-    if manifest.format_version != FORMAT_VERSION:
-        raise IndexMismatchError(f'index was built with format {manifest.format_version}: run "bot index --rebuild"')
-    wanted = settings.index_shape()
-    if shape_hash(manifest.shape) != shape_hash(wanted):
-        raise IndexMismatchError(f'index was built with {describe_shape(manifest.shape)}: run "bot index --rebuild"')
+        raise IndexCorruptError(unreadable(index_dir))
     return generation, manifest
+
+
+def read_current_manifest(settings: Settings) -> tuple[Path, Manifest]:
+    """The current generation and its manifest, readable with these settings, or a one-line error
+    saying what to run."""
+    generation, manifest = current_manifest(settings)
+    built_with = incompatibility(settings, manifest)
+    if built_with:
+        raise IndexMismatchError(f'index was built with {built_with}: run "bot index --rebuild"')
+    return generation, manifest
+
+
+def incompatibility(settings: Settings, manifest: Manifest) -> str | None:
+    """What the index was built with that these settings cannot read ("format 0", "embedder X and ..."),
+    or None when they match."""
+    if manifest.format_version != FORMAT_VERSION:
+        return f"format {manifest.format_version}"
+    if shape_hash(manifest.shape) != shape_hash(settings.index_shape()):
+        return describe_shape(manifest.shape)
+    return None
 
 
 def remove_generation(settings: Settings, generation: Path) -> None:

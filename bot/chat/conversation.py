@@ -3,7 +3,7 @@
 One ``Conversation`` per user: the CLI has one, the web UI one per browser
 session. Each question is checked, then answered from the articles using the
 earlier turns: a follow-up is rewritten into a standalone question
-(``bot.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
+(``bot.chat.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
 questions in a script other than Latin get a short reply without retrieval and
 leave the history alone.
 """
@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.types import Answer
+from bot.types import Answer, Filters
 
 _SMALL_TALK = {
     "greeting": (r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening|day))( there)?( bot)?",
@@ -77,7 +77,7 @@ def foreign_script(text: str) -> bool:
 
 
 def _default_filters():
-    from bot.retrieve import Filters
+    from bot.types import Filters
 
     return Filters()
 
@@ -85,7 +85,7 @@ def _default_filters():
 @dataclass
 class Conversation:
     engine: object  # bot.answer.Engine
-    filters: object = field(default_factory=_default_filters)  # bot.retrieve.Filters
+    filters: Filters = field(default_factory=Filters)
     k: int | None = None
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = 20
@@ -120,14 +120,14 @@ class Conversation:
         """``question`` rewritten to stand alone given the turns so far."""
         if not self.turns:
             return question
-        from bot.rewrite import rewrite_follow_up
+        from bot.chat.rewrite import rewrite_follow_up
 
         history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
         return rewrite_follow_up(question, history, self._nlp())
 
     def _check(self, text: str) -> str:
         """The question cleaned (terminal escapes and control characters removed); ``QuestionError`` if unusable."""
-        from bot.answer import clean_question
+        from bot.engine import clean_question
 
         limit = self.engine.settings.answer.max_question_chars
         if text is not None and len(text) <= limit:

@@ -3,81 +3,25 @@
 
 ``IndexReader`` opens the current generation read-only and re-opens when a
 build switches ``CURRENT``, so a long-lived process (the web UI) answers from
-the previous complete index until the new one is ready. ``HybridRetriever`` is
-a LangChain ``BaseRetriever`` over it.
+the previous complete index until the new one is ready. ``hybrid_search``
+returns typed ``Evidence``; ``bot.retrieve.langchain`` adapts it to LangChain.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
-
-from bot.corpus import date_epoch
 from bot.errors import IndexCorruptError, RetrievalError
-from bot.sentences import sentence_spans
+from bot.index.records import chroma_where, chunk_from_record
+from bot.index.store import Manifest, collection_name, make_client, read_current_manifest, unreadable
 from bot.settings import Settings
-from bot.store import Manifest, collection_name, make_client, read_current_manifest
-from bot.types import Chunk, Evidence
+from bot.text import sentence_spans
+from bot.types import Chunk, Evidence, Filters
 
 RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (the cost is embedding their sentences)
-
-
-@dataclass(frozen=True)
-class Filters:
-    source: str | None = None
-    since: str | None = None  # ISO date, inclusive
-    until: str | None = None  # ISO date, inclusive
-    articles: tuple[str, ...] = ()
-
-    def chroma_where(self) -> dict | None:
-        clauses: list[dict] = []
-        if self.source:
-            clauses.append({"source": self.source})
-        if self.since:
-            clauses.append({"date_epoch": {"$gte": date_epoch(self.since)}})
-        if self.until:
-            clauses.append({"date_epoch": {"$lte": _end_of_day(self.until)}})
-        if self.articles:
-            clauses.append({"article_id": {"$in": list(self.articles)}})
-        if not clauses:
-            return None
-        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-    def accepts(self, chunk: Chunk) -> bool:
-        if self.source and chunk.source != self.source:
-            return False
-        epoch = date_epoch(chunk.date)
-        if self.since and (epoch is None or epoch < date_epoch(self.since)):
-            return False
-        if self.until and (epoch is None or epoch > _end_of_day(self.until)):
-            return False
-        return not self.articles or chunk.article_id in self.articles
-
-    @property
-    def active(self) -> bool:
-        return bool(self.source or self.since or self.until or self.articles)
-
-
-def _end_of_day(iso: str) -> int:
-    day = dt.date.fromisoformat(iso[:10])
-    return date_epoch((day + dt.timedelta(days=1)).isoformat()) - 1
-
-
-def chunk_from_record(chunk_id: str, text: str, meta: dict) -> Chunk:
-    return Chunk(
-        id=chunk_id, article_id=meta["article_id"], index=int(meta.get("index", 0)),
-        start=int(meta["start"]), end=int(meta["end"]), text=text, title=meta.get("title", ""),
-        path=meta.get("path", ""), date=meta.get("date"), source=meta.get("source"), url=meta.get("url"),
-    )
 
 
 class IndexReader:
@@ -96,14 +40,14 @@ class IndexReader:
         if generation == self.generation:
             return
         with self._lock:
-            from bot.lexical import Bm25Index
+            from bot.index.bm25 import Bm25Index
 
             try:
                 client = make_client(self.settings, generation)
                 collection = client.get_collection(collection_name(self.settings, generation), embedding_function=None)
                 bm25 = Bm25Index.load(generation)
             except Exception as exc:
-                raise IndexCorruptError(f'index at {self.settings.index.dir}/ is unreadable: run "bot index --rebuild"') from exc
+                raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
             self._collection, self._bm25 = collection, bm25
             self.generation, self.manifest = generation, manifest
 
@@ -122,7 +66,7 @@ class IndexReader:
     @property
     def sentence_scorer(self):
         """Sentence/question matching with this generation's IDF table."""
-        from bot.rerank import SentenceScorer
+        from bot.retrieve.rerank import SentenceScorer
 
         if getattr(self, "_scorer_generation", None) != self.generation:
             self._scorer = SentenceScorer(self.embedder, self._bm25.idf(), self._bm25.default_idf())
@@ -135,7 +79,7 @@ class IndexReader:
             return []
         try:
             got = self._collection.query(
-                query_embeddings=[vector], n_results=n, where=filters.chroma_where(),
+                query_embeddings=[vector], n_results=n, where=chroma_where(filters),
                 include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
@@ -215,33 +159,3 @@ def rerank(scorer, question: str, pool: list[dict[str, Any]]) -> list[tuple[floa
         scored.append((dense_score + 0.3 * bm25_score + best, entry))
     scored.sort(key=lambda pair: -pair[0])
     return scored
-
-
-class HybridRetriever(BaseRetriever):
-    """A LangChain retriever over the bot's index: usable from any LangChain app."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    reader: Any
-    k: int = 5
-    filters: Filters = Filters()
-    timings: Any = None  # a dict filled with per-stage milliseconds (Any: pydantic would copy a dict)
-
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
-        return [evidence_to_document(e) for e in hybrid_search(self.reader, query, self.k, self.filters, self.timings)]
-
-
-_CHUNK_FIELDS = ("id", "article_id", "index", "start", "end", "title", "path", "date", "source", "url")
-
-
-def evidence_to_document(evidence: Evidence) -> Document:
-    chunk = evidence.chunk
-    meta = {f: getattr(chunk, f) for f in _CHUNK_FIELDS}
-    meta.update(score=evidence.score, dense_rank=evidence.dense_rank, bm25_rank=evidence.bm25_rank)
-    return Document(page_content=chunk.text, metadata=meta, id=chunk.id)
-
-
-def document_to_evidence(document: Document) -> Evidence:
-    meta = document.metadata
-    chunk = Chunk(text=document.page_content, **{f: meta.get(f) for f in _CHUNK_FIELDS})
-    return Evidence(chunk=chunk, score=meta["score"], dense_rank=meta["dense_rank"], bm25_rank=meta["bm25_rank"])

@@ -1,6 +1,8 @@
-"""Paragraph and sentence spans with exact offsets.
+"""Text primitives every stage shares: paragraph and sentence spans with exact
+offsets, the one whitespace trim, and the word tokenizer and stemmer that BM25,
+the sentence scorer and the answer models all use.
 
-A rule-based segmenter rather than a statistical one: it runs over every
+The segmenter is rule-based rather than statistical: it runs over every
 article at index time, must be fast, and must never move a character. Spans
 are ``(start, end)`` into the text, trimmed of surrounding whitespace.
 """
@@ -8,6 +10,7 @@ are ``(start, end)`` into the text, trimmed of surrounding whitespace.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u00a0]*\n\s*")
 # A sentence ends at . ! ? (or …) plus closing quotes/brackets, before whitespace.
@@ -55,9 +58,40 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     return len(word) == 1 and word.isalpha()  # an initial such as "J. Smith"
 
 
-def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` moved inwards past surrounding whitespace (empty spans stay empty)."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    return start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    start, end = trimmed(text, start, end)
     return (start, end) if start < end else None
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    """The English Snowball stemmer (PyStemmer), shared by BM25 and the answer models."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return stemmer().stemWord(word)
+
+
+def tokenize(texts: list[str]) -> list[list[str]]:
+    """BM25's own tokenisation: lower-cased words, English stop words dropped, stemmed."""
+    import bm25s
+
+    return bm25s.tokenize(texts, stopwords="en", stemmer=stemmer(), return_ids=False, show_progress=False)
+
+
+@lru_cache(maxsize=8192)
+def terms(text: str) -> frozenset[str]:
+    """Stemmed content terms of ``text`` (``tokenize`` of one text)."""
+    return frozenset(tokenize([text])[0])

@@ -1,18 +1,15 @@
-"""``bot index --verify`` and ``--dry-run``: compare the index with the corpus without writing."""
+"""``bot index --verify``: compare the index with the corpus without writing."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 from bot.corpus import load_corpus
 from bot.errors import IndexCorruptError
-from bot.plan import Plan
-from bot.lexical import BM25_DIR
+from bot.index.bm25 import read_ids
+from bot.index.records import all_ids
+from bot.index.store import opened_collection, read_current_manifest, unreadable
 from bot.settings import Settings
-from bot.store import opened_collection, read_current_manifest
-
-_PAGE = 5000
 
 
 @dataclass
@@ -54,30 +51,16 @@ def verify(settings: Settings) -> VerifyReport:
         skipped=scan.skipped,
     )
     expected = {f"{aid}#{i}" for aid, entry in indexed.items() for i in range(entry["chunks"])}
-    stored: set[str] = set()
     with opened_collection(settings, generation) as collection:
         try:
-            offset, total = 0, collection.count()
-            while offset < total:
-                stored.update(collection.get(include=[], limit=_PAGE, offset=offset)["ids"])
-                offset += _PAGE
+            stored = all_ids(collection)
         except Exception as exc:
-            raise IndexCorruptError(f'index at {settings.index.dir}/ is unreadable: run "bot index --rebuild"') from exc
+            raise IndexCorruptError(unreadable(settings.index.dir)) from exc
     report.missing_records = sorted(expected - stored)
     report.extra_records = sorted(stored - expected)
     try:
-        lexical = set(json.loads((generation / BM25_DIR / "chunk_ids.json").read_text(encoding="utf-8")))
+        lexical = set(read_ids(generation))
     except (OSError, ValueError, TypeError) as exc:
-        raise IndexCorruptError(f'index at {settings.index.dir}/ is unreadable: run "bot index --rebuild"') from exc
+        raise IndexCorruptError(unreadable(settings.index.dir)) from exc
     report.bm25_mismatch = sorted(lexical ^ stored)
     return report
-
-
-def describe_plan(plan: Plan) -> list[str]:
-    lines = []
-    for label, items in (("add", [a.id for a in plan.add]), ("update", [a.id for a in plan.update]), ("delete", plan.delete)):
-        lines.extend(f"{label} {item}" for item in items)
-    if plan.full_rebuild:
-        lines.append(f"a full build ({plan.full_reason})")
-    summary = f"would add {len(plan.add)}, update {len(plan.update)}, delete {len(plan.delete)}, keep {len(plan.keep)} articles"
-    return lines + [summary]

@@ -3,7 +3,7 @@
 Content hashes decide what changed. Unchanged articles keep their records;
 new and edited articles are re-chunked, and a chunk whose exact text is
 already stored reuses that vector, so a rename, a duplicate or a
-one-paragraph edit embeds little or nothing. See ``bot.store`` for the
+one-paragraph edit embeds little or nothing. See ``bot.index.store`` for the
 generation mechanism that makes a killed build harmless.
 """
 
@@ -21,11 +21,11 @@ from pathlib import Path
 from bot.chunking import chunk_article
 from bot.corpus import check_corpus_folder
 from bot.errors import BotError, IndexBuildError, IndexLockedError
-from bot.lexical import build_bm25
-from bot.plan import Plan, diff_corpus, plan_build
-from bot.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
+from bot.index.bm25 import build_bm25
+from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
+from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
-from bot.store import (
+from bot.index.store import (
     FORMAT_VERSION,
     Manifest,
     collect_old,
@@ -54,7 +54,7 @@ class BuildReport:
     embedded: int = 0  # distinct chunk texts sent to the embedder
     seconds: float = 0.0
     generation: str | None = None
-    full_reason: str = ""
+    full_build: FullBuild | None = None  # why it was built from scratch (None when incremental)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
 
@@ -161,7 +161,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
 def _new_report(plan: Plan) -> BuildReport:
     old = plan.previous[1].articles if plan.previous else {}
     return BuildReport(
-        articles=len(plan.scan.articles), full_reason=plan.full_reason,
+        articles=len(plan.scan.articles), full_build=plan.full_build,
         skipped=plan.scan.skipped, duplicates=plan.scan.duplicates,
         deleted=sum(old[i]["chunks"] for i in plan.delete), unchanged=sum(old[i]["chunks"] for i in plan.keep),
     )
@@ -183,9 +183,9 @@ def _start_from(settings: Settings, plan: Plan, generation: Path) -> Plan:
         with opened_collection(settings, generation) as collection:
             stored = collection.count()
     except Exception:  # IndexCorruptError, or Chroma failing on damaged files
-        stored, reason = None, "the index is unreadable"
+        stored, reason = None, FullBuild("unreadable")
     else:
-        reason = f"the index holds {stored} chunks, its manifest {manifest.chunk_count}"
+        reason = FullBuild("records_lost", f"the index holds {stored} chunks, its manifest {manifest.chunk_count}")
     if stored == manifest.chunk_count:
         return plan
     if settings.index.chroma_host:

@@ -1,7 +1,7 @@
 """Rewrite a follow-up question into one that stands alone, without an LLM.
 
 spaCy's parser and NER do the work. The last few exchanges (standalone
-question + answer) give the antecedents (``bot.antecedents``): people, places,
+question + answer) give the antecedents (``bot.chat.antecedents``): people, places,
 groups and things, most salient first. Then:
 
 * pronouns that point back are replaced: he/him/his/she/her -> a person,
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.antecedents import (
+from bot.chat.antecedents import (
     MOTION_VERBS,
     PLACE_PREPOSITIONS,
     Antecedents,

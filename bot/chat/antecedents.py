@@ -3,7 +3,7 @@
 From the last few exchanges (standalone question + answer) spaCy's parser and
 NER collect antecedents: people, places, groups and things, ordered by
 salience (the answer first when the earlier question asked "who" or "where";
-subjects before objects). ``bot.rewrite`` puts them in place of pronouns.
+subjects before objects). ``bot.chat.rewrite`` puts them in place of pronouns.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """How well each sentence matches a question: the signal shared by the
-second-stage chunk re-ranking (bot/retrieve.py) and the answerer's sentence
+second-stage chunk re-ranking (bot/retrieve/hybrid.py) and the answerer's sentence
 choice (bot/answer/extractive.py).
 
 A sentence scores by the mean of its embedding's cosine with the question and
@@ -11,15 +11,8 @@ chunk-level vector or BM25 score dilutes that sentence with its neighbours.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from bot.lexical import tokenize
-
-
-@lru_cache(maxsize=8192)
-def terms(text: str) -> frozenset[str]:
-    """Stemmed content terms (BM25's own tokenisation, stop words dropped)."""
-    return frozenset(tokenize([text])[0])
+from bot.text import terms
 
 
 @dataclass(frozen=True)

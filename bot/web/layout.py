@@ -7,7 +7,15 @@ and citations, the status timer) are private.
 
 # No ``from __future__ import annotations``: Gradio reads the handlers' annotations (gr.SelectData,
 # gr.EventData) at runtime, and they refer to the ``gr`` imported inside ``build_blocks``.
-from bot import web_render as render
+from bot.web import render
+
+EXAMPLES = [
+    "How long does the trip to Vladivostok take?",
+    "Who is Kim Jong Un expected to meet?",
+    "How many trips abroad did Kim Jong Il make?",
+]
+# The library table's columns; ``WebApp.articles`` gives rows in this order.
+COLUMNS = ["Title", "Date", "Source", "Chunks", "File"]
 
 # Clicking "Open article" in the sources panel raises an 'open_article' event carrying "citation:N" or "related:N".
 _SOURCES_JS = """
@@ -30,7 +38,7 @@ watch('value', reveal);
 def build_blocks(app):
     import gradio as gr
 
-    from bot.web import COLUMNS, EXAMPLES
+    from bot.corpus import SUFFIXES
 
     settings = app.settings
     with gr.Blocks(title="News Q&A", analytics_enabled=False) as demo:
@@ -81,8 +89,8 @@ def build_blocks(app):
                     selected = gr.Textbox(label="Selected article (click a row)", interactive=False,
                                           elem_id="selected", scale=4)
                     delete = gr.Button("Delete article", variant="stop", elem_id="delete", scale=1)
-                upload = gr.File(label=f"Add articles (.txt, .md, .html; up to {settings.web.max_upload_mb:g} MB)",
-                                 file_count="multiple", file_types=[".txt", ".md", ".html"], type="filepath",
+                upload = gr.File(label=f"Add articles ({', '.join(SUFFIXES)}; up to {settings.web.max_upload_mb:g} MB)",
+                                 file_count="multiple", file_types=list(SUFFIXES), type="filepath",
                                  elem_id="upload", height=150)
                 with gr.Row():
                     replace = gr.Checkbox(label="Replace an article saved under the same name", elem_id="replace")

@@ -3,7 +3,7 @@
 Thin by design: answers come from ``bot.chat.Conversation`` (one per browser
 session, kept in ``gr.State``, so two tabs never share history), library
 changes are ``bot.library`` plus ``bot.index.build``, and every string shown is
-built by ``bot.web_render``. One engine (index reader and models) serves all
+built by ``bot.web.render``. One engine (index reader and models) serves all
 sessions; it re-opens the index when a build switches ``CURRENT``, so while a
 rebuild runs, here or in ``bot index``, answers come from the previous
 complete index. Gradio is imported inside functions: ``bot --help`` stays instant.
@@ -11,23 +11,16 @@ complete index. Gradio is imported inside functions: ``bot --help`` stays instan
 
 from __future__ import annotations
 
-import datetime as dt
 import ipaddress
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot import web_render as render
+from bot.web import render
 from bot.errors import BotError, ConfigError
 from bot.settings import Settings, WebSettings
 
-EXAMPLES = [
-    "How long does the trip to Vladivostok take?",
-    "Who is Kim Jong Un expected to meet?",
-    "How many trips abroad did Kim Jong Il make?",
-]
-COLUMNS = ["Title", "Date", "Source", "Chunks", "File"]
 
 
 def check_bind(web: WebSettings) -> tuple[str, str] | None:
@@ -61,15 +54,10 @@ def serve(settings: Settings) -> None:
 
 
 def parse_filters(source: str | None, since: str | None, until: str | None):
-    from bot.retrieve import Filters
+    """The filter fields of the chat form as ``Filters`` (a bad date names its field)."""
+    from bot.types import Filters
 
-    for label, value in (("From", since), ("To", until)):
-        if value and value.strip():
-            try:
-                dt.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ConfigError(f"{label} date {value.strip()!r} is not a date: use YYYY-MM-DD") from None
-    return Filters(source=source or None, since=(since or "").strip() or None, until=(until or "").strip() or None)
+    return Filters.parse(source, since, until, labels=("From date", "To date"))
 
 
 @dataclass
@@ -101,7 +89,7 @@ class WebApp:
     @property
     def engine(self):
         if self._engine is None:
-            from bot.answer import Engine
+            from bot.engine import Engine
 
             embedder = self.embedder
             with self._lock:
@@ -119,7 +107,7 @@ class WebApp:
         """Stream one turn: the growing answer, then markers, the follow-up's search, and its sources."""
         import gradio as gr
 
-        from bot.chat import Conversation, Done, Status, Token
+        from bot.chat.conversation import Conversation, Done, Status, Token
 
         history, session = list(history or []), session or ChatSession(Conversation(self.engine))
         if not (question or "").strip():
@@ -280,13 +268,13 @@ class WebApp:
 
     # ---- layout -----------------------------------------------------------------------------
     def blocks(self):
-        from bot.web_layout import build_blocks
+        from bot.web.layout import build_blocks
 
         return build_blocks(self)
 
     def launch(self, auth=None, block: bool = True, port: int | None = None):
         """Start the server; returns its URL when ``block`` is False."""
-        from bot.web_layout import theme
+        from bot.web.layout import theme
 
         self.demo = demo = self.blocks()
         limit_mb = self.settings.web.max_upload_mb

@@ -1,0 +1,1 @@
+"""Conversations: follow-ups made standalone (``rewrite``, ``antecedents``), small talk, streaming events."""

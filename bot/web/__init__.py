@@ -1,0 +1,2 @@
+"""The web UI (Gradio, imported only when it starts): ``app.py`` the handlers, ``layout.py`` the
+page and its event wiring, ``render.py`` every string and bit of HTML shown."""
