@@ -1,22 +1,30 @@
-# `make run`: install, index corpus/, start the web UI.  `make test`: install, run every test.
+# `make run`: install, index corpus/, start the web UI.  `make test`: install with the dev extras, run every test.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 PY     := $(VENV)/bin/python
 BOT    := $(VENV)/bin/bot
+PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
 
-.PHONY: install run test browser clean
+.PHONY: install install-dev run test test-fast browser clean
 
 install: $(STAMP)
+install-dev: $(DEV)
 
 # torch is pinned and installed first: the pin takes the CPU build shipped on this machine,
 # an unpinned torch (pulled in by sentence-transformers) would download a multi-GB CUDA build.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check torch==2.13.0
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PIP) --upgrade pip
+	$(PIP) torch==2.13.0
+	$(PIP) -e .
 	touch $(STAMP)
+
+# What the tests need on top of what a user needs (pytest, hypothesis, Playwright, gradio_client).
+$(DEV): $(STAMP)
+	$(PIP) -e '.[dev]'
+	touch $(DEV)
 
 run: install
 	$(BOT) index
@@ -31,8 +39,12 @@ browser:
 		else echo "browser tests need Debian's chromium: sudo apt-get install -y chromium"; fi; \
 	fi
 
-test: install browser
+test: install-dev browser
 	$(PY) -m pytest
+
+# The fast tier: fakes for the embedder and answerer, no process, server or browser started.
+test-fast: install-dev
+	$(PY) -m pytest -m "not slow"
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT

@@ -38,6 +38,7 @@ def cli_seconds(corpus: Path, work: Path) -> float:
 def build_seconds(corpus: Path, work: Path, embedder) -> tuple[float, object, dict[str, float]]:
     """One from-scratch in-process build; returns seconds, the report and when each stage last reported."""
     from bot.index import build
+    from bot.models import Models
     from bot.settings import Settings
 
     index = work / "lib-index"
@@ -49,7 +50,7 @@ def build_seconds(corpus: Path, work: Path, embedder) -> tuple[float, object, di
         stamps[stage] = time.perf_counter()
 
     started = time.perf_counter()
-    report = build(settings, embedder=embedder, progress=progress)
+    report = build(settings, models=Models(settings, embedder=embedder), progress=progress)
     seconds = time.perf_counter() - started
     return seconds, report, {k: v - started for k, v in stamps.items()}
 

@@ -36,7 +36,7 @@ def stages(reader, question: str, k: int) -> dict[str, list[str]]:
     dense = reader.dense(vector, settings.candidates, Filters())
     lexical = reader.lexical(question, settings.candidates, Filters())
     pool = fuse(dense, lexical, settings.rrf_k)
-    rescored = rerank(reader.sentence_scorer, question, pool[: max(k, RERANK_POOL)])
+    rescored = rerank(reader.opened().scorer, question, pool[: max(k, RERANK_POOL)])
     return {
         "dense": ranked_articles((c for c, _ in dense), k),
         "bm25": ranked_articles((c for c, _ in lexical), k),
@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, help="build or reuse the index here (default: a temp dir)")
     args = parser.parse_args()
     from bot.index import build
+    from bot.models import Models
     from bot.retrieve import IndexReader
     from bot.settings import load_settings
 
@@ -59,8 +60,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-retrieval-") as tmp:
         settings = load_settings().with_overrides(corpus={"dir": args.data / "corpus"},
                                                   index={"dir": args.index or Path(tmp) / "index"})
-        build(settings)
-        reader = IndexReader(settings)
+        models = Models(settings)
+        build(settings, models=models)
+        reader = IndexReader(settings, models)
         totals: dict[str, list[float]] = {}
         started = time.perf_counter()
         for row in rows:

@@ -1,29 +1,30 @@
 """Question in, ``Answer`` out: the LangChain chain every front end calls.
 
-``Engine`` holds what an answer needs (settings, the index reader, the
-answerer), built lazily and never global: a process makes one and passes it
-to the CLI, the web UI or the evaluator. The chain is composed from
-``langchain_core`` runnables: validate -> retrieve (a ``BaseRetriever``) ->
-answer. The answerer sits behind the ``Answerer`` protocol so LLM backends can
-plug in at the same seam.
+``Engine`` holds what an answer needs (settings, the shared ``Models``, the
+index reader, the answerer), built lazily and never global: a process makes
+one and passes it to the CLI, the web UI or the evaluator. The chain is a
+``langchain_core`` runnable: prepare (check the question, pick up a finished
+rebuild) -> retrieve (typed ``Retrieval``) -> answer (a generator, so the
+answer streams). What holds for every answerer is enforced here: no evidence
+means a refusal without calling the answerer, and a citation whose quote is not
+the exact slice of its article at its offsets is dropped.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import unicodedata
-from typing import Protocol
+from collections.abc import Iterator
 
+from bot.answer import REFUSAL, Answerer, make_answerer, refusal
 from bot.errors import QuestionError
+from bot.models import Models
 from bot.settings import Settings
-from bot.types import Answer, Evidence, Filters
+from bot.types import Answer, Citation, Done, Filters, Query, Token
 
 
-class Answerer(Protocol):
-    def answer(self, question: str, standalone: str, evidence: list[Evidence], timings: dict) -> Answer: ...
-
-
-def clean_question(text: str, max_chars: int) -> str:
+def clean_question(text: str | None, max_chars: int) -> str:
     """Control characters become spaces; empty and oversized questions are refused."""
     if text is None:
         raise QuestionError("empty question: ask something about the articles")
@@ -36,72 +37,82 @@ def clean_question(text: str, max_chars: int) -> str:
     return cleaned
 
 
+def quotes_exactly(citation: Citation) -> bool:
+    """The citation's quote is its chunk's text at the cited offsets (the chunk is an exact slice of the article)."""
+    start, end = citation.start - citation.chunk_start, citation.end - citation.chunk_start
+    return 0 <= start < end <= len(citation.chunk_text) and citation.chunk_text[start:end] == citation.quote
+
+
 class Engine:
-    def __init__(self, settings: Settings, reader=None, answerer: Answerer | None = None, embedder=None):
+    def __init__(self, settings: Settings, models: Models | None = None, answerer: Answerer | None = None,
+                 reader=None):
         self.settings = settings
-        self._embedder = embedder  # a shared, already loaded embedder (tests, the evaluator)
+        self.models = models or Models(settings)
         self._reader = reader
         self._answerer = answerer
-        self._answerer_generation = None
 
     @property
     def reader(self):
+        """The index reader; opening it checks the index before any model loads."""
         if self._reader is None:
-            from bot.embeddings import CachedEmbeddings, load_embedder
-            from bot.retrieve.hybrid import IndexReader
+            from bot.retrieve import IndexReader
 
-            reader = IndexReader(self.settings)  # opens (and checks) the index before the slow model load
-            reader._embedder = CachedEmbeddings(self._embedder or load_embedder(self.settings))
-            self._reader = reader
+            self._reader = IndexReader(self.settings, self.models)
         return self._reader
 
     @property
     def answerer(self) -> Answerer:
-        reader = self.reader
-        if self._answerer is None or self._answerer_generation != reader.generation:
-            if self._answerer is None or hasattr(self._answerer, "idf"):
-                from bot.answer.extractive import ExtractiveAnswerer
-
-                self._answerer = ExtractiveAnswerer(
-                    self.settings, reader.embedder, reader.bm25.idf(), reader.bm25.default_idf()
-                )
-            self._answerer_generation = reader.generation
+        if self._answerer is None:
+            self._answerer = make_answerer(self.settings, self.models)
         return self._answerer
 
     def warm_up(self) -> None:
-        """Load the models now rather than on the first question."""
-        self.answerer.nlp  # noqa: B018 - the property loads spaCy
-        getattr(self.answerer, "reader", None)  # and the reading model
-        self.reader.embedder.embed_query("warm up")
+        """Open the index and load the models now rather than on the first question."""
+        self.reader.warm_up()
+        self.answerer.warm_up()
 
     def chain(self):
-        from langchain_core.runnables import RunnableLambda
+        from langchain_core.runnables import RunnableGenerator, RunnableLambda
 
-        return RunnableLambda(self._prepare) | RunnableLambda(self._retrieve) | RunnableLambda(self._answer)
+        return RunnableLambda(self._prepare) | RunnableLambda(self._retrieve) | RunnableGenerator(self._answer)
 
-    def ask(self, question: str, standalone: str | None = None, filters: Filters | None = None, k: int | None = None) -> Answer:
-        return self.chain().invoke(
-            {"question": question, "standalone_question": standalone, "filters": filters or Filters(), "k": k}
-        )
+    def stream(self, question: str, standalone: str | None = None, filters: Filters | None = None,
+               k: int | None = None) -> Iterator[Token | Done]:
+        """The answer's text as it is written (``Token``s), then ``Done`` with the checked ``Answer``."""
+        request = {"question": question, "standalone": standalone, "filters": filters or Filters(), "k": k}
+        yield from self.chain().stream(request)
 
-    def _prepare(self, state: dict) -> dict:
+    def ask(self, question: str, standalone: str | None = None, filters: Filters | None = None,
+            k: int | None = None) -> Answer:
+        events = list(self.stream(question, standalone, filters, k))
+        return events[-1].answer
+
+    def _prepare(self, request: dict) -> Query:
         limit = self.settings.answer.max_question_chars
-        question = clean_question(state["question"], limit)
-        standalone = clean_question(state.get("standalone_question") or question, limit * 2)
+        question = clean_question(request["question"], limit)
+        standalone = clean_question(request["standalone"] or question, limit * 2)
         self.reader.refresh()  # a finished rebuild is picked up here, between questions
-        return {**state, "question": question, "standalone_question": standalone, "timings": {}, "t0": time.perf_counter()}
+        return Query(question, standalone, request["filters"], request["k"] or self.settings.retrieval.k)
 
-    def _retrieve(self, state: dict) -> dict:
-        from bot.retrieve.langchain import HybridRetriever, document_to_evidence
+    def _retrieve(self, query: Query):
+        return self.reader.search(query)
 
-        k = state.get("k") or self.settings.retrieval.k
-        retriever = HybridRetriever(reader=self.reader, k=k, filters=state["filters"], timings=state["timings"])
-        started = time.perf_counter()
-        documents = retriever.invoke(state["standalone_question"])
-        state["timings"]["retrieve_ms"] = (time.perf_counter() - started) * 1000
-        return {**state, "evidence": [document_to_evidence(d) for d in documents]}
+    def _answer(self, retrievals) -> Iterator[Token | Done]:
+        for retrieval in retrievals:  # the chain hands the generator one retrieval
+            started = retrieval.started
+            if not retrieval.evidence:  # nothing to read: refuse without calling the answerer
+                yield Token(REFUSAL)
+                yield Done(self._finish(refusal(retrieval), retrieval, started))
+                continue
+            for event in self.answerer.stream(retrieval):
+                yield Done(self._finish(event.answer, retrieval, started)) if isinstance(event, Done) else event
 
-    def _answer(self, state: dict) -> Answer:
-        answer = self.answerer.answer(state["question"], state["standalone_question"], state["evidence"], state["timings"])
-        answer.timings_ms["total_ms"] = (time.perf_counter() - state["t0"]) * 1000
+    def _finish(self, answer: Answer, retrieval, started: float) -> Answer:
+        citations = tuple(c for c in answer.citations if quotes_exactly(c))
+        related = tuple(c for c in answer.related if quotes_exactly(c))
+        if answer.answerable and answer.citations and not citations:
+            answer = refusal(retrieval, related, answer.score)  # nothing it said can be shown with its source
+        answer = dataclasses.replace(answer, citations=citations if answer.answerable else (), related=related,
+                                     generation=retrieval.generation)
+        answer.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
         return answer

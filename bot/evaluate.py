@@ -134,18 +134,21 @@ def summarize(rows: list[dict]) -> dict:
 
 
 def run(settings, qa_path: Path, corpus: Path, index: Path | None = None, k: int = 5,
-        progress: Callable[[str, int, int], None] | None = None) -> tuple[dict, list[dict]]:
-    """Index ``corpus`` (into a temp folder unless ``index``), answer every question, score."""
-    from bot.engine import Engine
+        progress: Callable[[str, int, int], None] | None = None, models=None) -> tuple[dict, list[dict]]:
+    """Index ``corpus`` (into a temp folder unless ``index``), answer every question, score.
+    One set of models serves both the build and the answers."""
     from bot.corpus import load_corpus
+    from bot.engine import Engine
     from bot.index import build
+    from bot.models import Models
 
     items = read_qa(qa_path)
+    models = models or Models(settings)
     with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
         eval_settings = settings.with_overrides(corpus={"dir": corpus}, index={"dir": index or Path(tmp) / "index"})
-        build(eval_settings, progress=progress)
+        build(eval_settings, progress=progress, models=models)
         texts = {a.id: a.text for a in load_corpus(corpus, settings.corpus.max_article_mb).articles}
-        engine = Engine(eval_settings)
+        engine = Engine(eval_settings, models)
         engine.warm_up()
         rows = []
         for done, item in enumerate(items, 1):

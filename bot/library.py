@@ -1,11 +1,11 @@
-"""The article library: list, add and remove the articles in the corpus folder.
+"""The article library: list, add and remove the articles in the corpus folder, then re-index.
 
-No UI code here: the web UI (and any other front end) calls these and shows
+No UI code here: the web UI and ``bot add`` / ``bot rm`` call these and show
 the result. An upload is validated with the same parser the indexer uses
 before anything is written, so a rejected file changes nothing; its name is
 sanitised so it can only land directly inside the corpus folder, and a
 different article already saved under that name is only replaced when the
-caller says so. Re-indexing after a change is ``bot.index.build``.
+caller says so. ``add_articles`` and ``remove_article`` re-index after the change.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from bot.corpus import SUFFIXES, parse_article, read_article
+from typing import TYPE_CHECKING
+
+from bot.corpus import SUFFIXES, parse_article
 from bot.errors import ArticleError, BotError
-from bot.settings import Settings
 from bot.index.store import read_current_manifest
-from bot.types import Article, Citation
+from bot.settings import Settings
+from bot.types import Article
+
+if TYPE_CHECKING:
+    from bot.index import BuildReport
+    from bot.index.build import Progress
+    from bot.models import Models
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
@@ -171,38 +178,46 @@ def delete_article(settings: Settings, path: str) -> str:
     return target.relative_to(root).as_posix()
 
 
-def cited_article(settings: Settings, citation: Citation) -> Article | None:
-    """The cited article as it is on disk, or None when it is gone or no longer holds the quote there."""
+@dataclass(frozen=True)
+class LibraryUpdate:
+    """A change to the library and the re-index that followed it."""
+
+    done: str  # what changed in the corpus ("Saved a.md (added)", "Deleted a.md"), "" for a plain re-index
+    report: BuildReport | None = None  # the build, when it succeeded
+    error: str = ""  # why the build failed (the previous index keeps answering)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def message(self) -> str:
+        if self.error:
+            failed = f"{self.done}, but the index was not updated" if self.done else "The index was not updated"
+            return f"{failed}: {self.error}"
+        built = f"Index {self.report.generation}: {self.report.summary()}."
+        return f"{self.done}. {built}" if self.done else built
+
+
+def add_articles(settings: Settings, files: list[tuple[str, bytes]], replace: bool = False,
+                 models: Models | None = None, progress: Progress | None = None) -> LibraryUpdate:
+    """Save uploaded ``(filename, bytes)`` (all or none, see ``save_uploads``), then re-index."""
+    saved = save_uploads(settings, files, replace)
+    return reindex(settings, models, progress, "Saved " + ", ".join(f"{s.path} ({s.status})" for s in saved))
+
+
+def remove_article(settings: Settings, path: str, models: Models | None = None,
+                   progress: Progress | None = None) -> LibraryUpdate:
+    """Delete one article file, then re-index."""
+    return reindex(settings, models, progress, f"Deleted {delete_article(settings, path)}")
+
+
+def reindex(settings: Settings, models: Models | None = None, progress: Progress | None = None,
+            done: str = "") -> LibraryUpdate:
+    """Bring the index in step with the corpus; a failed build is reported, not raised (the files
+    are already saved, and the previous index keeps answering)."""
+    from bot.index import build
+
     try:
-        article = read_article(settings.corpus.dir / citation.path, settings.corpus.dir, settings.corpus.max_article_mb)
-    except (BotError, ValueError):
-        return None
-    return article if article.text[citation.start: citation.end] == citation.quote else None
-
-
-def cited_passage(settings: Settings, citation: Citation) -> tuple[str, int, int]:
-    """The paragraph around a citation and the quote's offsets inside it.
-
-    From the article on disk when it still holds the quote at the cited offsets,
-    otherwise from the indexed chunk the citation carries.
-    """
-    article = cited_article(settings, citation)
-    if article is not None:
-        text, start, end = article.text, citation.start, citation.end
-    else:
-        offset = citation.chunk_start
-        text, start, end = citation.chunk_text, citation.start - offset, citation.end - offset
-        if text[start:end] != citation.quote:  # a citation without its chunk: the quote alone
-            return citation.quote, 0, len(citation.quote)
-    a, b = paragraph_bounds(text, start, end)
-    return text[a:b], start - a, end - a
-
-
-def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The blank-line-separated paragraph(s) holding ``text[start:end]``, as offsets."""
-    blank = re.compile(r"\n[ \t]*\n")
-    before = [m.end() for m in blank.finditer(text, 0, start)]
-    a = before[-1] if before else 0
-    after = blank.search(text, end)
-    b = after.start() if after else len(text)
-    return a, b
+        return LibraryUpdate(done, report=build(settings, progress=progress, models=models))
+    except BotError as exc:
+        return LibraryUpdate(done, error=str(exc))

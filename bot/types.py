@@ -111,6 +111,7 @@ class Answer:
     retrieved: tuple[Evidence, ...] = ()
     score: float = 0.0
     kind: str = "answer"  # "answer", "refusal" or "smalltalk"
+    generation: str | None = None  # the index generation that was searched (None when none was)
 
     def to_json(self) -> dict:
         def cite(c: Citation) -> dict:
@@ -128,3 +129,30 @@ class Answer:
             "related": [cite(c) for c in self.related],
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question on its way through the pipeline."""
+
+    question: str  # as asked (cleaned)
+    standalone: str  # rewritten to stand alone from the conversation; == question for a first question
+    filters: Filters = Filters()
+    k: int = 5  # chunks to retrieve
+
+
+# Events of a streamed answer; front ends decide how to show each.
+@dataclass(frozen=True)
+class Status:
+    text: str  # what is being done, e.g. "Searching the articles for: ..."
+    standalone: str = ""  # the standalone question being searched, once known
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str  # the next piece of the answer's text
+
+
+@dataclass(frozen=True)
+class Done:
+    answer: "Answer"  # the whole answer, citations checked

@@ -44,8 +44,9 @@ from train_reader import unanswerable_twins  # noqa: E402
 def collect(data: Path, questions: int, work: Path) -> list:
     from bot.engine import Engine
     from bot.index import build
-    from bot.types import Filters
+    from bot.models import Models
     from bot.settings import load_settings
+    from bot.types import Query
 
     excluded = held_out_articles()
     corpus = work / "corpus"
@@ -58,19 +59,24 @@ def collect(data: Path, questions: int, work: Path) -> list:
     random.Random(0).shuffle(rows)
     settings = load_settings().with_overrides(corpus={"dir": corpus}, index={"dir": work / "index"})
     print(f"indexing {len(list(corpus.iterdir()))} paragraphs", file=sys.stderr)
-    build(settings)
-    engine = Engine(settings)
+    models = Models(settings)
+    build(settings, models=models)
+    engine = Engine(settings, models)
+
+    def retrieve(question: str):
+        return engine.reader.search(Query(question, question, k=settings.retrieval.k))
+
     groups, missing = [], []
     for i, row in enumerate(rows[:questions]):
-        state = engine._retrieve(engine._prepare({"question": row["question"], "filters": Filters(), "k": None}))
-        _, pool = engine.answerer.rank(state["standalone_question"], state["evidence"])
+        found = retrieve(row["question"])
+        _, pool = engine.answerer.rank(found.query.standalone, list(found.evidence), found.scorer)
         answers, article = tuple(row["answers"]), article_of(row["doc_ids"][0])
         if pool:
             groups.append((article, [dict(s.features) for s in pool], [contains(s.text, answers) for s in pool]))
         # The same question over a corpus without its paragraph: what "the articles don't say" looks like.
-        others = [e for e in state["evidence"] if e.chunk.article_id not in row["doc_ids"]]
+        others = [e for e in found.evidence if e.chunk.article_id not in row["doc_ids"]]
         if not any(contains(e.chunk.text, answers) for e in others):
-            _, pool = engine.answerer.rank(state["standalone_question"], others)
+            _, pool = engine.answerer.rank(found.query.standalone, others, found.scorer)
             missing.append((article, [dict(s.features) for s in pool]))
         if i % 200 == 0:
             print(f"  {i}/{questions}", file=sys.stderr)
@@ -80,8 +86,8 @@ def collect(data: Path, questions: int, work: Path) -> list:
         encoding="utf-8"), 0, 0), r["answers"], None) for r in rows[:questions]]
     twins = []
     for n, (index, question) in enumerate(unanswerable_twins(items, random.Random(0))):
-        state = engine._retrieve(engine._prepare({"question": question, "filters": Filters(), "k": None}))
-        _, pool = engine.answerer.rank(state["standalone_question"], state["evidence"])
+        found = retrieve(question)
+        _, pool = engine.answerer.rank(found.query.standalone, list(found.evidence), found.scorer)
         twins.append((items[index][0], [dict(s.features) for s in pool]))
         if n % 200 == 0:
             print(f"  twin {n}", file=sys.stderr)

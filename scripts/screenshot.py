@@ -46,7 +46,7 @@ def main() -> int:
         settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": Path(tmp) / "index"},
                                              web={"host": "127.0.0.1", "port": _free_port()})
         app = WebApp(settings)
-        build(settings, embedder=app.embedder)
+        build(settings, models=app.models)
         app.warm_up()
         url = app.launch(block=False)
         try:

@@ -1,4 +1,4 @@
-"""Train the reading-comprehension model (bot/answer/reader.safetensors).
+"""Train the QA span model, a reading-comprehension model (bot/answer/qa_model.safetensors).
 
 The reader is the packaged all-MiniLM-L6-v2 encoder with its layers fine-tuned
 plus a start/end head, to find the answer span of a question in a passage (a
@@ -32,7 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.answer.reader import READER_PATH, Reader  # noqa: E402
+from bot.answer import training  # noqa: E402
+from bot.answer.qa_model import WEIGHTS_PATH, QAModel  # noqa: E402
 from bot.chunking import chunk_budget, chunk_spans  # noqa: E402
 from bot.embeddings import WordPieceCounter, model_path  # noqa: E402
 from bot.evaluate import contains, normalize  # noqa: E402
@@ -127,7 +128,7 @@ def batches(rows: list, size: int, rng: random.Random) -> list[list]:
     return out
 
 
-def report(reader: Reader, held: list) -> dict:
+def report(reader: QAModel, held: list) -> dict:
     exact = held_contains = covered = ranked = pairs = 0
     words, covered_words = [], []
     for _, question, (passage, _, _), answers, negative in held:
@@ -149,7 +150,7 @@ def report(reader: Reader, held: list) -> dict:
             "answering_chunk_beats_bm25_negative": round(ranked / max(1, pairs), 3)}
 
 
-def twin_report(reader: Reader, held: list, rng: random.Random) -> dict:
+def twin_report(reader: QAModel, held: list, rng: random.Random) -> dict:
     """How the reader tells a held-out question from its unanswerable twin on the same passage."""
     twins = unanswerable_twins(held, rng)
     below = ranked = 0
@@ -173,7 +174,7 @@ def main() -> None:
     parser.add_argument("--negatives", type=float, default=0.6, help="share of questions also trained on a negative")
     parser.add_argument("--unanswerable", type=float, default=0.0,
                         help="share of questions also trained, rewritten so their passage no longer answers them")
-    parser.add_argument("--output", type=Path, default=READER_PATH)
+    parser.add_argument("--output", type=Path, default=WEIGHTS_PATH)
     parser.add_argument("--lr", type=float, default=8e-5)
     parser.add_argument("--layers", default="0,1,2,3,4,5", help="encoder layers to fine-tune")
     parser.add_argument("--seed", type=int, default=1)
@@ -188,7 +189,7 @@ def main() -> None:
     train_items = [i for i in items if i[0] not in test][: args.limit]
     held = [i for i in items if i[0] in test]
     if args.evaluate:
-        reader = Reader.load(args.evaluate)
+        reader = QAModel.load(args.evaluate)
         print(json.dumps(report(reader, held) | twin_report(reader, held, random.Random(args.seed))))
         return
     rng = random.Random(args.seed)
@@ -201,7 +202,7 @@ def main() -> None:
         twins = unanswerable_twins(train_items, rng)
         chosen = rng.sample(twins, min(len(twins), int(args.unanswerable * len(train_items))))
         rows += [(question, train_items[i][2][0], -1, -1) for i, question in chosen]
-    reader = Reader.untrained(tuple(int(x) for x in args.layers.split(",")))
+    reader = QAModel.untrained(tuple(int(x) for x in args.layers.split(",")))
     reader.model.train()
     for name, p in reader.model.named_parameters():
         p.requires_grad = reader.is_trained(name)
@@ -215,7 +216,7 @@ def main() -> None:
     print(f"{len(rows)} training rows, {len(plan)} steps, layers {reader.layers}", file=sys.stderr)
     started = time.time()
     for step, batch in enumerate(plan):
-        loss = reader.loss(batch)
+        loss = training.loss(reader, batch)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()
@@ -231,7 +232,7 @@ def main() -> None:
     if args.unanswerable:
         about += (f"; {args.unanswerable} as many again rewritten so their passage no longer answers them (a name "
                   'swapped for another from the article, or negated), trained to say "no answer"')
-    reader.save(args.output, {"trained_on": about, "held_out_report": json.dumps(result)})
+    training.save(reader, args.output, {"trained_on": about, "held_out_report": json.dumps(result)})
     print(f"wrote {args.output}", file=sys.stderr)
 
 

@@ -1,8 +1,14 @@
-"""Shared fixtures. Real components throughout: real files, real Chroma, the real embedder."""
+"""Shared fixtures. Real components throughout (real files, real Chroma, the real embedder), and,
+for the fast tier, two test doubles: ``FakeEmbedder`` and ``FakeAnswerer`` (see ``fake_models``,
+``fake_engine`` and ``fake_cli``)."""
 
 from __future__ import annotations
 
+import hashlib
+import math
+import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,12 +32,18 @@ def _isolated_cwd(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="session")
-def embedder():
-    """The real all-MiniLM-L6-v2, loaded once for the whole run."""
-    from bot.embeddings import load_embedder
+def models():
+    """The real models (all-MiniLM-L6-v2, spaCy, the QA span model), each loaded once for the whole run."""
+    from bot.models import Models
     from bot.settings import Settings
 
-    return load_embedder(Settings())
+    return Models(Settings())
+
+
+@pytest.fixture(scope="session")
+def embedder(models):
+    """The real all-MiniLM-L6-v2."""
+    return models.embedder
 
 
 @pytest.fixture
@@ -56,7 +68,7 @@ def corpus_dir(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def seed_settings(tmp_path_factory, embedder):
+def seed_settings(tmp_path_factory, models):
     """An index of the repository's corpus/ (the seed article), built once."""
     from bot.index import build
     from bot.settings import Settings
@@ -65,31 +77,31 @@ def seed_settings(tmp_path_factory, embedder):
     corpus = root / "corpus"
     shutil.copytree(SEED_CORPUS, corpus)
     settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"})
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     return settings
 
 
 @pytest.fixture(scope="session")
-def seed_engine(seed_settings, embedder):
+def seed_engine(seed_settings, models):
     from bot.engine import Engine
 
-    return Engine(seed_settings, embedder=embedder)
+    return Engine(seed_settings, models)
 
 
 @pytest.fixture(scope="session")
-def squad_v1_settings(tmp_path_factory, embedder):
+def squad_v1_settings(tmp_path_factory, models):
     """An index of the SQuAD v1.1 dev subset (201 paragraphs), built once."""
     from bot.index import build
     from bot.settings import Settings
 
     root = tmp_path_factory.mktemp("squad1")
     settings = Settings().with_overrides(corpus={"dir": SQUAD_V1 / "corpus"}, index={"dir": root / "index"})
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     return settings
 
 
 @pytest.fixture
-def web_server(tmp_path, embedder):
+def web_server(tmp_path, models):
     """Start the web UI in this process on a free 127.0.0.1 port; returns ``start(...) -> (WebApp, url)``.
 
     Each start gets its own copy of corpus/ (indexed unless ``index=False``) and index folder,
@@ -117,8 +129,8 @@ def web_server(tmp_path, embedder):
             corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web}
         )
         if index:
-            build(settings, embedder=embedder)
-        app = WebApp(settings, embedder=embedder)
+            build(settings, models=models)
+        app = WebApp(settings, models)
         app.warm_up()
         apps.append(app)
         return app, app.launch(auth=auth, block=False)
@@ -146,3 +158,133 @@ def model_tokenizer():
     from bot.settings import DEFAULT_EMBEDDER
 
     return AutoTokenizer.from_pretrained(str(model_path(DEFAULT_EMBEDDER)), local_files_only=True)
+
+
+# ---- the fast tier's test doubles ---------------------------------------------------------------
+FAKE_DIMENSION = 64
+
+
+class FakeEmbedder:
+    """Bag-of-words vectors hashed into 64 dimensions: instant and deterministic, and texts that share
+    words get similar vectors, so retrieval still finds the article using the question's words."""
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = [0.0] * FAKE_DIMENSION
+        for word in re.findall(r"\w+", text.lower()):
+            vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % FAKE_DIMENSION] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+
+class FakeAnswerer:
+    """Answers with the first sentence of the best chunk, streamed word by word, cited exactly.
+    Records the questions it was asked, so tests see whether the pipeline called it at all."""
+
+    def __init__(self):
+        self.asked: list[str] = []
+        self.warmed = False
+
+    def warm_up(self) -> None:
+        self.warmed = True
+
+    def stream(self, retrieval) -> Iterator:
+        from bot.text import sentence_spans
+        from bot.types import Answer, Citation, Done, Token
+
+        self.asked.append(retrieval.query.standalone)
+        chunk = retrieval.evidence[0].chunk
+        a, b = sentence_spans(chunk.text)[0]
+        text = chunk.text[a:b]
+        for i, word in enumerate(text.split(" ")):
+            yield Token(word if i == 0 else " " + word)
+        citation = Citation(
+            n=1, article_id=chunk.article_id, title=chunk.title, start=chunk.start + a, end=chunk.start + b,
+            quote=text, date=chunk.date, source=chunk.source, path=chunk.path, chunk_start=chunk.start,
+            chunk_text=chunk.text,
+        )
+        yield Done(Answer(
+            question=retrieval.query.question, standalone_question=retrieval.query.standalone, answer=text,
+            answerable=True, citations=(citation,), timings_ms=retrieval.timings, retrieved=retrieval.evidence,
+            score=1.0,
+        ))
+
+
+@pytest.fixture
+def fake_models():
+    """``Models`` with the fake embedder (spaCy, when asked for, is the real one: it loads in a second)."""
+    from bot.models import Models
+    from bot.settings import Settings
+
+    return Models(Settings(), embedder=FakeEmbedder())
+
+
+@pytest.fixture
+def fake_answerer():
+    return FakeAnswerer()
+
+
+@pytest.fixture
+def fast_seed(tmp_path, fake_models):
+    """Settings for a copy of corpus/ indexed with the fake embedder (a second, no model)."""
+    from bot.index import build
+    from bot.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": tmp_path / "index"})
+    build(settings, models=fake_models)
+    return settings
+
+
+@pytest.fixture
+def fake_engine(fast_seed, fake_models, fake_answerer):
+    """An engine over the fast seed index whose answerer is the fake."""
+    from bot.engine import Engine
+
+    return Engine(fast_seed, fake_models, answerer=fake_answerer)
+
+
+@pytest.fixture
+def fake_cli(monkeypatch, capsys, fast_seed, fake_answerer):
+    """``bot`` run in this process (its ``main``, so errors print as the user sees them), answering from
+    the fast seed index with the fake embedder and answerer. ``run(*args, stdin="")`` returns
+    ``(exit code, stdout, stderr)``."""
+    import io
+    import sys
+
+    import bot.embeddings
+    import bot.engine
+    from bot.cli.app import main
+
+    monkeypatch.setattr(bot.embeddings, "load_embedder", lambda settings: FakeEmbedder())
+    monkeypatch.setattr(bot.engine, "make_answerer", lambda settings, models: fake_answerer)
+    monkeypatch.setenv("BOT_CORPUS__DIR", str(fast_seed.corpus.dir))
+    monkeypatch.setenv("BOT_INDEX__DIR", str(fast_seed.index.dir))
+
+    def run(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr(sys, "argv", ["bot", *args])
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        try:
+            main()
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+REAL_MODEL_FIXTURES = {"models", "embedder", "seed_settings", "seed_engine", "squad_v1_settings", "web_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that loads a real model (through one of these fixtures) is slow, whether or not it says so."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+

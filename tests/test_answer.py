@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import clean_question
-from bot.answer.extractive import REFUSAL
+from bot.answer import REFUSAL
 from bot.corpus import load_corpus
 from bot.errors import QuestionError
 
@@ -102,8 +102,8 @@ def test_follow_up_is_answered_from_its_standalone_form(seed_engine):
 
 
 @pytest.fixture(scope="module")
-def reader(seed_engine):
-    return seed_engine.answerer.reader
+def reader(models):
+    return models.qa_model
 
 
 def phrase(reader, question: str, sentence: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from bot.answer.extractive import SENTENCE_MODEL_PATH, answerability_features
 from bot.answer.qtype import question_profile
-from bot.answer.reader import READER_PATH
+from bot.answer.qa_model import WEIGHTS_PATH
 from bot.answer.span import MODEL_PATH, candidates
 
 
@@ -31,7 +31,7 @@ def test_shipped_models_say_what_they_were_trained_on():
         assert data["held_out_report"]["questions"] >= 50
     from safetensors import safe_open
 
-    with safe_open(str(READER_PATH), "pt") as reader:
+    with safe_open(str(WEIGHTS_PATH), "pt") as reader:
         about = reader.metadata()
         names = set(reader.keys())
     assert "not in tests/data/squad_*_subset" in about["trained_on"]

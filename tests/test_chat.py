@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.chat.conversation import ENGLISH_ONLY_REPLY, RESET_REPLY, Conversation, Done, Status, Token
+from bot.chat.conversation import ENGLISH_ONLY_REPLY, RESET_REPLY, Conversation
+from bot.types import Done, Status, Token
 from bot.errors import QuestionError
 from bot.chat.rewrite import rewrite_follow_up
 
@@ -203,13 +204,24 @@ def test_reset_forgets_the_conversation(seed_engine):
 
 
 @pytest.mark.slow
-def test_stream_yields_status_then_a_growing_answer_then_done(seed_engine):
+def test_stream_yields_status_then_the_answers_text_then_done(seed_engine):
     events = list(Conversation(seed_engine).stream("How old is Kim Jong Un?"))
     assert isinstance(events[0], Status)
     assert isinstance(events[-1], Done)
     tokens = [e.text for e in events if isinstance(e, Token)]
-    assert tokens and tokens[-1] == events[-1].answer.answer
-    assert all(a == b[: len(a)] for a, b in zip(tokens, tokens[1:]))  # each one extends the last
+    assert tokens and "".join(tokens) == events[-1].answer.answer
+
+
+def test_the_conversation_passes_the_answerers_stream_through_as_it_comes(fake_engine, fake_answerer):
+    conversation = Conversation(fake_engine)
+    events = list(conversation.stream("Who travels by armored train?"))
+    follow_up = list(conversation.stream("Where did he go?"))
+    for stream in (events, follow_up):
+        tokens = [e.text for e in stream if isinstance(e, Token)]
+        assert isinstance(stream[0], Status) and isinstance(stream[-1], Done)
+        assert len(tokens) > 1 and "".join(tokens) == stream[-1].answer.answer  # word by word, as written
+    assert follow_up[0].standalone == follow_up[-1].answer.standalone_question != "Where did he go?"
+    assert fake_answerer.asked == [events[-1].answer.standalone_question, follow_up[0].standalone]
 
 
 @pytest.mark.slow

@@ -96,6 +96,7 @@ def test_ask_in_another_script_gets_a_refusal(index_dir, question):
     assert payload["answer"] == ENGLISH_ONLY_REPLY and payload["answerable"] is False
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_ask_without_an_index_says_to_run_bot_index(tmp_path):
     result = bot("ask", "How old is Kim Jong Un?", "--index", str(tmp_path / "nowhere"))
     assert result.returncode == 1
@@ -110,6 +111,7 @@ def test_ask_with_a_bad_date_filter_names_the_flag(index_dir):
     assert len(lines) == 1 and "--since" in lines[0] and "YYYY-MM-DD" in lines[0]
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_chat_without_an_index_fails_before_reading_questions(tmp_path):
     result = bot("chat", "--json", "--index", str(tmp_path / "nowhere"), stdin="How old is Kim Jong Un?\n")
     assert result.returncode == 1 and result.stdout == ""
@@ -156,3 +158,26 @@ def test_chat_with_piped_input_prints_json_without_the_flag(index_dir):
     assert len(replies) == 2
     assert set(replies[0]) == ANSWER_KEYS
     assert "not utf-8" in replies[1]["question"]
+
+
+LONG_QUESTIONS = [
+    "Kim train Putin Vladivostok " * 70,  # 1,960 characters, 350 word pieces: once "unexpected failure (Truncation error)"
+    "😀" * 330,
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", LONG_QUESTIONS, ids=["words", "emoji"])
+def test_a_question_longer_than_the_models_window_gets_an_answer_or_a_refusal(index_dir, question):
+    result = bot("ask", question[:2000], "--json", "--index", index_dir)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["answer"]
+
+
+@pytest.mark.slow
+def test_chat_json_carries_on_after_an_overlong_question(index_dir):
+    lines = "\n".join([LONG_QUESTIONS[0], "How long does the trip to Vladivostok take?"]) + "\n"
+    result = bot("chat", "--json", "--index", index_dir, stdin=lines)
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert result.returncode == 0 and len(rows) == 2
+    assert "20 hours" in rows[1]["answer"]

@@ -112,6 +112,7 @@ def test_a_second_concurrent_index_is_refused_with_the_holders_pid(first_build):
     assert second.stderr == f"error: another index build is running (pid {first_build['pid']})\n"
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_second_index_run_changes_nothing(project):
     import json
 
@@ -127,6 +128,7 @@ def test_second_index_run_changes_nothing(project):
     assert after["CURRENT"] == before["CURRENT"]
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_dry_run_prints_the_changes_and_writes_nothing(project):
     corpus = project / "corpus"
     (corpus / "storm.txt").write_text(ARTICLES["storm.txt"] + "\nPower is back.\n")
@@ -141,6 +143,7 @@ def test_dry_run_prints_the_changes_and_writes_nothing(project):
     assert snapshot(project) == before
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_dry_run_without_an_index_creates_nothing(tmp_path):
     root = make_project(tmp_path)
     result = run_bot("index", "--dry-run", cwd=root)
@@ -172,6 +175,7 @@ def test_verify_passes_on_a_fresh_index_and_fails_after_tampering(project):
     assert run_bot("index", "--verify", cwd=project).returncode == 0
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_unreadable_articles_are_skipped_with_warnings_and_exit_code_2(project):
     corpus = project / "corpus"
     (corpus / "latin1.txt").write_bytes("Caf\xe9\n".encode("latin-1"))
@@ -191,6 +195,7 @@ def test_unreadable_articles_are_skipped_with_warnings_and_exit_code_2(project):
     ]
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_a_duplicate_file_is_noted_and_indexed_once(project):
     shutil.copy(project / "corpus" / "storm.txt", project / "corpus" / "storm-copy.txt")
     result = run_bot("index", cwd=project)
@@ -210,6 +215,7 @@ def test_a_duplicate_file_is_noted_and_indexed_once(project):
         ("none", ["index", "--corpus", "missing-folder"], "error: corpus folder missing-folder/ does not exist: create it and put .md, .txt or .html articles in it"),
     ],
 )
+@pytest.mark.slow  # starts the bot as a process
 def test_bad_input_is_one_line_and_exit_1(tmp_path, setup, args, message):
     if setup == "empty corpus":
         (tmp_path / "corpus").mkdir()
@@ -224,6 +230,7 @@ def test_bad_input_is_one_line_and_exit_1(tmp_path, setup, args, message):
         assert not (tmp_path / "index").exists(), "a failed start leaves nothing behind"
 
 
+@pytest.mark.slow  # starts the bot as a process
 @pytest.mark.parametrize("damage", ["garbage CURRENT", "deleted chroma folder", "truncated manifest", "truncated sqlite"])
 @pytest.mark.parametrize("command", [["ask", "Where did Kim go?"], ["index", "--verify"]])
 def test_readers_of_a_damaged_index_say_so_in_one_line(project, damage, command):
@@ -243,6 +250,7 @@ def test_readers_of_a_damaged_index_say_so_in_one_line(project, damage, command)
     assert result.stderr == 'error: index at index/ is unreadable: run "bot index --rebuild"\n'
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_readers_with_other_chunking_settings_refuse_in_one_line(project):
     result = run_bot("ask", "Where did Kim go?", cwd=project, env=clean_env(BOT_CHUNKING__MAX_TOKENS="100"))
     assert (result.returncode, result.stdout) == (1, "")
@@ -286,6 +294,7 @@ def run_with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]
     return process.wait(timeout=60), out, seen.decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_progress_bar_goes_to_a_terminal_stderr_only_and_not_with_quiet(project):
     corpus = project / "corpus"
     (corpus / "storm.txt").rename(corpus / "weather.txt")  # a change that needs no model: rename
@@ -299,15 +308,16 @@ def test_progress_bar_goes_to_a_terminal_stderr_only_and_not_with_quiet(project)
     assert terminal == ""
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_help_does_not_import_heavy_libraries():
     probe = (
         "import sys\n"
         "sys.argv = ['bot', '--help']\n"
-        "import bot.cli\n"
-        "try:\n    bot.cli.main()\nexcept SystemExit:\n    pass\n"
+        "import bot.cli.app\n"
+        "try:\n    bot.cli.app.main()\nexcept SystemExit:\n    pass\n"
         "for sub in (['index', '--help'], ['ask', '--help'], ['config', '--help']):\n"
         "    sys.argv = ['bot', *sub]\n"
-        "    try:\n        bot.cli.main()\n    except SystemExit:\n        pass\n"
+        "    try:\n        bot.cli.app.main()\n    except SystemExit:\n        pass\n"
         f"print(sorted(m for m in sys.modules if m.split('.')[0].startswith({HEAVY!r})))\n"
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=clean_env(), timeout=120)

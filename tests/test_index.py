@@ -15,6 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.models import Models
+
 from bot.errors import ConfigError, IndexBuildError, IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from bot.index import build, build_lock, plan_build
 from bot.settings import Settings
@@ -41,7 +43,7 @@ class CountingEmbedder:
 
 
 @pytest.fixture(scope="session")
-def base_index(tmp_path_factory, embedder):
+def base_index(tmp_path_factory, models):
     root = tmp_path_factory.mktemp("base")
     corpus = root / "corpus"
     shutil.copytree(SEED_CORPUS, corpus)
@@ -49,7 +51,7 @@ def base_index(tmp_path_factory, embedder):
     for name in SQUAD_DOCS:
         shutil.copy(SQUAD_V1 / "corpus" / name, corpus / "squad" / name)
     settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"})
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     return root, report
 
 
@@ -70,13 +72,13 @@ TINY = {
 
 
 @pytest.fixture(scope="session")
-def tiny_base(tmp_path_factory, embedder):
+def tiny_base(tmp_path_factory, models):
     root = tmp_path_factory.mktemp("tiny")
     (root / "corpus").mkdir()
     for name, text in TINY.items():
         (root / "corpus" / name).write_text(text)
     settings = Settings().with_overrides(corpus={"dir": root / "corpus"}, index={"dir": root / "index"})
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     return root
 
 
@@ -141,10 +143,10 @@ def test_first_build_records_settings_and_stores_normalised_vectors_for_cosine(i
     assert_consistent(settings)
 
 
-def test_second_index_run_embeds_nothing(indexed, embedder):
+def test_second_index_run_embeds_nothing(indexed, models):
     settings, first = indexed
     before = records(settings)
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     assert report.embedded == 0
     match = SUMMARY.match(report.summary())
     assert match, report.summary()
@@ -154,13 +156,13 @@ def test_second_index_run_embeds_nothing(indexed, embedder):
     assert records(settings).keys() == before.keys()
 
 
-def test_edited_article_re_embeds_only_its_own_chunks(indexed, embedder):
+def test_edited_article_re_embeds_only_its_own_chunks(indexed, embedder, models):
     settings, _ = indexed
     before = records(settings)
     path = settings.corpus.dir / "squad" / SQUAD_DOCS[0]
     path.write_text(path.read_text() + "\n\nBuilders in 2031 added robots that pour concrete at night.\n")
     counting = CountingEmbedder(embedder)
-    report = build(settings, embedder=counting)
+    report = build(settings, models=Models(settings, embedder=counting))
     edited = "squad/Construction_p000"
     after = records(settings)
     new_texts = {r["text"] for r in after.values() if r["meta"]["article_id"] == edited}
@@ -177,11 +179,11 @@ def test_edited_article_re_embeds_only_its_own_chunks(indexed, embedder):
     assert_consistent(settings)
 
 
-def test_deleted_article_chunks_are_removed(indexed, embedder):
+def test_deleted_article_chunks_are_removed(indexed, models):
     settings, _ = indexed
     gone = chunk_ids_of(settings, "kim-train-vladivostok")
     (settings.corpus.dir / "kim-train-vladivostok.md").unlink()
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     assert report.deleted == len(gone) > 0 and report.embedded == 0 and report.articles == 3
     after = records(settings)
     assert not gone & set(after) and not any(r["meta"]["article_id"] == "kim-train-vladivostok" for r in after.values())
@@ -189,14 +191,14 @@ def test_deleted_article_chunks_are_removed(indexed, embedder):
     assert_consistent(settings)
 
 
-def test_renamed_article_embeds_nothing_and_leaves_no_duplicates(indexed, embedder):
+def test_renamed_article_embeds_nothing_and_leaves_no_duplicates(indexed, embedder, models):
     settings, _ = indexed
     before = records(settings)
     old_chunks = chunk_ids_of(settings, "kim-train-vladivostok")
     (settings.corpus.dir / "archive").mkdir()
     (settings.corpus.dir / "kim-train-vladivostok.md").rename(settings.corpus.dir / "archive" / "kim.md")
     counting = CountingEmbedder(embedder)
-    report = build(settings, embedder=counting)
+    report = build(settings, models=Models(settings, embedder=counting))
     assert report.embedded == 0 and counting.texts == []
     assert report.added == report.deleted == len(old_chunks)
     after = records(settings)
@@ -209,21 +211,21 @@ def test_renamed_article_embeds_nothing_and_leaves_no_duplicates(indexed, embedd
     assert_consistent(settings)
 
 
-def test_duplicated_file_creates_no_records(indexed, embedder):
+def test_duplicated_file_creates_no_records(indexed, models):
     settings, _ = indexed
     before = records(settings)
     shutil.copy(settings.corpus.dir / "kim-train-vladivostok.md", settings.corpus.dir / "copy-of-kim.md")
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     assert report.duplicates == [("copy-of-kim.md", "kim-train-vladivostok")]
     assert report.embedded == report.added == 0
     assert records(settings).keys() == before.keys()
     assert_consistent(settings)
 
 
-def test_rebuild_starts_from_scratch(indexed, embedder):
+def test_rebuild_starts_from_scratch(indexed, models):
     settings, first = indexed
     before = records(settings)
-    report = build(settings, rebuild=True, embedder=embedder)
+    report = build(settings, rebuild=True, models=models)
     assert report.full_build.kind == "requested" and report.full_build.describe() == "--rebuild"
     assert report.embedded == len({r["text"] for r in before.values()})
     assert report.added == len(before) and report.unchanged == 0
@@ -232,13 +234,13 @@ def test_rebuild_starts_from_scratch(indexed, embedder):
     assert_consistent(settings)
 
 
-def test_old_generations_are_collected_and_numbers_never_reused(tiny, embedder):
+def test_old_generations_are_collected_and_numbers_never_reused(tiny, models):
     settings = tiny
     seen = [current_generation(settings.index.dir).name]
     article = settings.corpus.dir / "storm.txt"
     for n in range(4):
         article.write_text(article.read_text() + f"\nUpdate {n}: power is back.\n")
-        seen.append(build(settings, embedder=embedder).generation)
+        seen.append(build(settings, models=models).generation)
     assert len(set(seen)) == len(seen)
     names = [p.name for p in generation_dirs(settings.index.dir)]
     assert names == seen[-(settings.index.keep_generations + 1):]
@@ -246,7 +248,7 @@ def test_old_generations_are_collected_and_numbers_never_reused(tiny, embedder):
     assert_consistent(settings)
 
 
-def test_other_settings_make_readers_refuse_and_the_next_build_rebuilds(tiny, embedder):
+def test_other_settings_make_readers_refuse_and_the_next_build_rebuilds(tiny, models):
     from bot.retrieve import IndexReader
 
     other = tiny.with_overrides(chunking={"max_tokens": 100})
@@ -255,17 +257,17 @@ def test_other_settings_make_readers_refuse_and_the_next_build_rebuilds(tiny, em
         'run "bot index --rebuild"'
     )
     with pytest.raises(IndexMismatchError) as caught:
-        IndexReader(other, embedder=embedder)
+        IndexReader(other, models)
     assert str(caught.value) == expected
-    report = build(other, embedder=embedder)
+    report = build(other, models=models)
     assert report.full_build.kind == "settings_changed"
     assert report.full_build.describe().startswith("the index was built with embedder all-MiniLM-L6-v2")
     assert read_current_manifest(other)[1].shape["chunking"]["max_tokens"] == 100
-    IndexReader(other, embedder=embedder)  # opens without complaint now
+    IndexReader(other, models)  # opens without complaint now
     assert_consistent(other)
 
 
-def test_an_index_of_another_format_version_is_refused_and_rebuilt(tiny, embedder):
+def test_an_index_of_another_format_version_is_refused_and_rebuilt(tiny, models):
     from bot.retrieve import IndexReader
 
     generation, _ = read_current_manifest(tiny)
@@ -273,9 +275,9 @@ def test_an_index_of_another_format_version_is_refused_and_rebuilt(tiny, embedde
     data["format_version"] = 99
     (generation / "manifest.json").write_text(json.dumps(data))
     with pytest.raises(IndexMismatchError) as caught:
-        IndexReader(tiny, embedder=embedder)
+        IndexReader(tiny, models)
     assert str(caught.value) == 'index was built with format 99: run "bot index --rebuild"'
-    assert build(tiny, embedder=embedder).full_build.describe() == "the index was built with format 99"
+    assert build(tiny, models=models).full_build.describe() == "the index was built with format 99"
     assert read_current_manifest(tiny)[1].format_version == 1
     assert_consistent(tiny)
 
@@ -321,7 +323,7 @@ CORRUPTIONS = [
 
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
-def test_readers_refuse_a_corrupt_index_in_one_line_and_the_next_build_repairs_it(tiny, embedder, corrupt):
+def test_readers_refuse_a_corrupt_index_in_one_line_and_the_next_build_repairs_it(tiny, models, corrupt):
     from bot.retrieve import IndexReader, hybrid_search
     from bot.types import Filters
 
@@ -330,31 +332,31 @@ def test_readers_refuse_a_corrupt_index_in_one_line_and_the_next_build_repairs_i
     corrupt(index, current_generation(index))
     message = f'index at {index}/ is unreadable: run "bot index --rebuild"'
     with pytest.raises(IndexCorruptError) as caught:
-        IndexReader(settings, embedder=embedder)
+        IndexReader(settings, models)
     assert str(caught.value) == message
     with pytest.raises(IndexCorruptError):
         verify(settings)
     assert plan_build(settings).full_build.kind == "unreadable"
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     assert report.full_build.describe() == "the index is unreadable" and report.articles == 2
-    hits = hybrid_search(IndexReader(settings, embedder=embedder), "armored train to Vladivostok", 1, Filters())
+    hits = hybrid_search(IndexReader(settings, models), "armored train to Vladivostok", 1, Filters())
     assert [h.chunk.article_id for h in hits] == ["train"]
     assert_consistent(settings)
 
 
-def test_rebuild_repairs_a_garbage_current_file(tiny, embedder):
+def test_rebuild_repairs_a_garbage_current_file(tiny, models):
     _garbage_current(tiny.index.dir, None)
-    report = build(tiny, rebuild=True, embedder=embedder)
+    report = build(tiny, rebuild=True, models=models)
     assert report.articles == 2
     assert_consistent(tiny)
 
 
-def test_reader_without_an_index_says_to_run_bot_index(make_settings, corpus_dir, embedder):
+def test_reader_without_an_index_says_to_run_bot_index(make_settings, corpus_dir, models):
     from bot.retrieve import IndexReader
 
     settings = make_settings()
     with pytest.raises(IndexMissingError) as caught:
-        IndexReader(settings, embedder=embedder)
+        IndexReader(settings, models)
     assert str(caught.value) == f'no index at {settings.index.dir}/: run "bot index"'
     assert not settings.index.dir.exists(), "a reader creates nothing"
 
@@ -388,33 +390,33 @@ def test_verify_reports_missing_extra_and_stale(indexed):
     ]
 
 
-def test_a_lost_record_is_reported_by_verify_and_repaired_by_the_next_changing_build(tiny, embedder):
+def test_a_lost_record_is_reported_by_verify_and_repaired_by_the_next_changing_build(tiny, models):
     generation, _ = read_current_manifest(tiny)
     with opened_collection(tiny, generation) as collection:
         collection.delete(ids=["train#0"])
     lines = verify(tiny).lines()
     assert lines[-1] == 'the index does not match its own manifest: run "bot index --rebuild"'
     (tiny.corpus.dir / "storm.txt").write_text("Storm hits coast\n\nPower is back.")
-    report = build(tiny, embedder=embedder)
+    report = build(tiny, models=models)
     assert report.full_build.kind == "records_lost"
     assert report.full_build.describe() == "the index holds 1 chunks, its manifest 2"
     assert_consistent(tiny)
 
 
-def test_a_second_writer_is_refused_with_the_holders_pid(tiny, embedder):
+def test_a_second_writer_is_refused_with_the_holders_pid(tiny, models):
     with build_lock(tiny.index.dir):
         with pytest.raises(IndexLockedError) as caught:
-            build(tiny, embedder=embedder)
+            build(tiny, models=models)
     assert str(caught.value) == f"another index build is running (pid {os.getpid()})"
-    build(tiny, embedder=embedder)  # the lock is free again
+    build(tiny, models=models)  # the lock is free again
 
 
-def test_index_folder_under_a_regular_file_is_a_one_line_error(make_settings, corpus_dir, tmp_path, embedder):
+def test_index_folder_under_a_regular_file_is_a_one_line_error(make_settings, corpus_dir, tmp_path, models):
     (corpus_dir / "a.md").write_text("An article.")
     (tmp_path / "blocker").write_text("a file, not a folder")
     settings = make_settings(index=tmp_path / "blocker" / "index")
     with pytest.raises(IndexBuildError) as caught:
-        build(settings, embedder=embedder)
+        build(settings, models=models)
     assert str(caught.value) == f"cannot write the index folder {tmp_path}/blocker/index/: Not a directory"
 
 
@@ -428,10 +430,10 @@ def test_bad_model_path_fails_before_anything_is_written(make_settings, corpus_d
     assert not settings.index.dir.exists()
 
 
-def test_articles_that_cannot_be_read_are_skipped_and_the_rest_indexed(indexed, embedder):
+def test_articles_that_cannot_be_read_are_skipped_and_the_rest_indexed(indexed, models):
     settings, _ = indexed
     (settings.corpus.dir / "broken.md").write_bytes(b"---\ntitle: [oops\n---\nBody")
-    report = build(settings, embedder=embedder)
+    report = build(settings, models=models)
     assert [p for p, _ in report.skipped] == ["broken.md"]
     assert report.articles == 4
     assert_consistent(settings)

@@ -85,8 +85,8 @@ def make_corpora(root: Path) -> tuple[Path, Path, Path]:
     return first, reshuffled, edited
 
 
-def answers(settings: Settings, embedder) -> list[list[str]]:
-    reader = IndexReader(settings, embedder=embedder)
+def answers(settings: Settings, models) -> list[list[str]]:
+    reader = IndexReader(settings, models)
     return [[e.chunk.id for e in hybrid_search(reader, q, 5, Filters())] for q in QUERIES]
 
 
@@ -160,21 +160,21 @@ def assert_sound(settings: Settings) -> None:
     assert len(ids) == len(set(ids)) == manifest.chunk_count
 
 
-def test_killed_builds_leave_a_working_index_and_the_next_build_converges(tmp_path, embedder):
+def test_killed_builds_leave_a_working_index_and_the_next_build_converges(tmp_path, models):
     first_corpus, reshuffled, edited = make_corpora(tmp_path)
     index = tmp_path / "index"
     before = Settings().with_overrides(corpus={"dir": first_corpus}, index={"dir": index})
     after = before.with_overrides(corpus={"dir": edited})
-    first = build(before, embedder=embedder)
+    first = build(before, models=models)
     assert first.articles == 400
-    baseline = answers(before, embedder)
+    baseline = answers(before, models)
     first_generation = current_generation(index)
     script = tmp_path / "driver.py"
     script.write_text(DRIVER)
 
     def still_as_before(when: str) -> None:
         assert current_generation(index) == first_generation, when
-        assert answers(before, embedder) == baseline, when
+        assert answers(before, models) == baseline, when
         assert_sound(before)
 
     # 1. Killed while still starting up.
@@ -214,9 +214,9 @@ def test_killed_builds_leave_a_working_index_and_the_next_build_converges(tmp_pa
     switched = current_generation(index)
     assert switched != first_generation
     assert_sound(after)
-    after_answers = answers(after, embedder)
+    after_answers = answers(after, models)
     assert after_answers != baseline
-    top_revision = IndexReader(after, embedder=embedder).fetch(after_answers[3][:1])
+    top_revision = IndexReader(after, models).fetch(after_answers[3][:1])
     assert "Zorblax committee" in next(iter(top_revision.values())).text
 
     # The next `bot index` converges: nothing left to do; old and unfinished generations are cleaned up.
@@ -226,7 +226,7 @@ def test_killed_builds_leave_a_working_index_and_the_next_build_converges(tmp_pa
     assert err == ""
     assert out.startswith("1300 articles, added 0, updated 0, deleted 0, unchanged ")
     assert current_generation(index) == switched
-    assert answers(after, embedder) == after_answers
+    assert answers(after, models) == after_answers
     assert_sound(after)
     names = [p.name for p in generation_dirs(index)]
     assert names == [first_generation.name, switched.name], "only generations that were once CURRENT survive"

@@ -8,13 +8,12 @@ from dataclasses import replace
 
 import pytest
 
+from bot.corpus import cited_passage, paragraph_bounds
 from bot.errors import ArticleError, IndexMissingError
 from bot.library import (
-    cited_passage,
     delete_article,
     index_info,
     list_articles,
-    paragraph_bounds,
     safe_name,
     save_upload,
     save_uploads,
@@ -135,13 +134,13 @@ def test_missing_index_is_reported_not_hidden(settings):
 
 
 @pytest.mark.slow
-def test_upload_then_delete_goes_through_to_the_index(settings, embedder):
+def test_upload_then_delete_goes_through_to_the_index(settings, models):
     from bot.index import build
 
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     first = index_info(settings)
     save_upload(settings, "harbour.md", ARTICLE)
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     listed = {e.path: e for e in list_articles(settings)}
     assert listed["harbour.md"].title == "Harbour reopens" and listed["harbour.md"].chunks >= 1
     assert listed["harbour.md"].date == "2024-03-01" and sources(settings) == ["Coast News"]
@@ -151,17 +150,17 @@ def test_upload_then_delete_goes_through_to_the_index(settings, embedder):
 
     assert delete_article(settings, "harbour.md") == "harbour.md"
     assert not (settings.corpus.dir / "harbour.md").exists()
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     assert "harbour.md" not in {e.path for e in list_articles(settings)}
     assert index_info(settings).chunks == first.chunks
 
 
 @pytest.mark.slow
-def test_same_text_under_another_name_is_refused_once_indexed(settings, embedder):
+def test_same_text_under_another_name_is_refused_once_indexed(settings, models):
     from bot.index import build
 
     save_upload(settings, "harbour.md", ARTICLE)
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     with pytest.raises(ArticleError, match="already in the library as harbour.md"):
         save_upload(settings, "copy-of-harbour.md", ARTICLE)
 

@@ -25,7 +25,7 @@ ARTICLES = {
 
 
 @pytest.fixture(scope="module")
-def news_settings(tmp_path_factory, embedder):
+def news_settings(tmp_path_factory, models):
     from bot.index import build
     from bot.settings import Settings
 
@@ -35,15 +35,13 @@ def news_settings(tmp_path_factory, embedder):
     for name, (title, date, source, body) in ARTICLES.items():
         (corpus / name).write_text(f'---\ntitle: "{title}"\ndate: {date}\nsource: {source}\n---\n{body}\n', encoding="utf-8")
     settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"})
-    build(settings, embedder=embedder)
+    build(settings, models=models)
     return settings
 
 
 @pytest.fixture(scope="module")
-def reader(news_settings, embedder):
-    reader = IndexReader(news_settings)
-    reader._embedder = embedder
-    return reader
+def reader(news_settings, models):
+    return IndexReader(news_settings, models)
 
 
 def articles_of(evidence) -> list[str]:
@@ -102,7 +100,7 @@ def test_retriever_fills_the_timings_it_is_given(reader):
 
 
 def test_sentence_scorer_says_a_title_line_repeating_the_question_adds_nothing(reader):
-    title, answer, unrelated = reader.sentence_scorer.match(
+    title, answer, unrelated = reader.opened().scorer.match(
         "When did the bridge repairs begin?",
         ["Bridge repairs begin", "Repairs to the old stone bridge began in July.", "Entry is free on Sundays."],
     )

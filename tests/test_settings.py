@@ -124,6 +124,7 @@ def run_bot(*args, env_extra=None, cwd=None):
     return subprocess.run([*BOT, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_bot_config_prints_the_effective_settings(tmp_path):
     (tmp_path / "bot.toml").write_text('[retrieval]\nk = 7\n[corpus]\ndir = "news"\n')
     result = run_bot("config", env_extra={"BOT_RETRIEVAL__CANDIDATES": "33"}, cwd=tmp_path)
@@ -135,6 +136,7 @@ def test_bot_config_prints_the_effective_settings(tmp_path):
     assert set(shown) == {"corpus", "chunking", "embedding", "index", "retrieval", "answer", "web"}
 
 
+@pytest.mark.slow  # starts the bot as a process
 @pytest.mark.parametrize("command", [["config"], ["index"], ["ask", "Where did Kim go?"]])
 def test_a_bad_bot_value_stops_every_command_with_one_line(tmp_path, command):
     result = run_bot(*command, env_extra={"BOT_RETRIEVAL__K": "many"}, cwd=tmp_path)

@@ -8,6 +8,8 @@ from html import unescape
 
 import pytest
 
+from bot.types import Token
+
 from bot.web.render import md_escape
 
 pytestmark = pytest.mark.slow
@@ -65,8 +67,8 @@ def test_chat_streams_the_answer_then_adds_markers_and_sources(web_server):
     texts = [bot_text(out[0][-1]) for out in job.outputs()]
     assert texts[0] == "*Searching the articles…*"
     answer = app.engine.ask(VLADIVOSTOK)
-    words = answer.answer.split(" ")
-    assert texts[1:-1] == [md_escape(" ".join(words[:i])) for i in range(1, len(words) + 1)]
+    pieces = [e.text for e in app.engine.stream(VLADIVOSTOK) if isinstance(e, Token)]
+    assert texts[1:-1] == [md_escape("".join(pieces[:i])) for i in range(1, len(pieces) + 1)]
     assert texts[-1].endswith(" ".join(f"\\[{c.n}\\]" for c in answer.citations))
     sources = final[1]
     assert marks(sources) == [c.quote for c in answer.citations]
@@ -162,7 +164,7 @@ def test_rejected_upload_says_why_and_changes_nothing(web_server, tmp_path):
     assert sorted(p.name for p in app.settings.index.dir.glob("gen-*")) == ["gen-000001"]
 
 
-def test_ui_rebuild_keeps_answering_from_the_previous_index_until_complete(web_server, tmp_path, monkeypatch):
+def test_ui_rebuild_keeps_answering_from_the_previous_index_until_complete(web_server, tmp_path, monkeypatch, models):
     """While the upload's rebuild is paused just before it switches, answers come from gen-000001."""
     import bot.index
     from gradio_client import handle_file
@@ -170,7 +172,7 @@ def test_ui_rebuild_keeps_answering_from_the_previous_index_until_complete(web_s
     real_build = bot.index.build
     paused, resume = threading.Event(), threading.Event()
 
-    def build_that_pauses(settings, rebuild=False, progress=None, embedder=None):
+    def build_that_pauses(settings, rebuild=False, progress=None, models=None):
         def report(stage, done, total):
             if progress:
                 progress(stage, done, total)
@@ -178,7 +180,7 @@ def test_ui_rebuild_keeps_answering_from_the_previous_index_until_complete(web_s
                 paused.set()
                 assert resume.wait(120)
 
-        return real_build(settings, rebuild=rebuild, progress=report, embedder=embedder)
+        return real_build(settings, rebuild=rebuild, progress=report, models=models)
 
     app, url = web_server()
     monkeypatch.setattr(bot.index, "build", build_that_pauses)  # after the fixture's own build
@@ -196,7 +198,7 @@ def test_ui_rebuild_keeps_answering_from_the_previous_index_until_complete(web_s
     assert after["index"] == "gen-000002" and after["citations"][0]["file"] == "harbour.md"
 
 
-def test_build_in_another_thread_switches_answers_only_when_complete(web_server, embedder):
+def test_build_in_another_thread_switches_answers_only_when_complete(web_server):
     """Like ``bot index`` running beside the UI: readers follow CURRENT, which moves only at the end."""
     from bot.index import build
 
@@ -210,7 +212,7 @@ def test_build_in_another_thread_switches_answers_only_when_complete(web_server,
             resume.wait(120)
 
     builder = threading.Thread(target=build, kwargs={"settings": app.settings, "progress": report,
-                                                     "embedder": embedder})
+                                                     "models": app.models})
     builder.start()
     try:
         assert paused.wait(120)

@@ -45,8 +45,8 @@ def test_sources_panel_marks_the_cited_span_in_its_paragraph_and_escapes_html():
         return paragraph, c.start - paragraph_start, c.end - paragraph_start
 
     answer = Answer(question=f"What opened? {EVIL}", standalone_question="What opened?", answer="the bridge",
-                    answerable=True, citations=(cite,))
-    html = sources_html(answer, passage, "gen-000007")
+                    answerable=True, citations=(cite,), generation="gen-000007")
+    html = sources_html(answer, passage)
     assert no_live_markup(html)
     assert unescape(re.search(r'<mark class="cite"[^>]*>(.*?)</mark>', html).group(1)) == cite.quote
     assert f'data-start="{cite.start}" data-end="{cite.end}"' in html

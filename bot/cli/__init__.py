@@ -1,5 +1,2 @@
-"""The ``bot`` command (typer): ``app.py`` the commands, ``render.py`` answers as text, ``progress.py`` bars."""
-
-from bot.cli.app import app, main
-
-__all__ = ["app", "main"]
+"""The ``bot`` command (typer). ``app.py`` holds the app and ``main``; ``answering.py`` ask and chat;
+``library.py`` add and rm; ``render.py`` answers as text; ``progress.py`` bars; ``options.py`` shared flags."""

@@ -17,8 +17,19 @@ from bot.types import Answer, Citation
 def render_answer(answer: Answer, width: int = 100) -> str:
     lines = []
     if answer.standalone_question and answer.standalone_question != answer.question:
-        lines.append(f"(searched: {printable(answer.standalone_question)})")
+        lines.append(searched_line(answer.standalone_question))
     lines.append(printable(answer.answer))
+    return "\n".join(lines) + render_sources(answer, width)
+
+
+def searched_line(standalone: str) -> str:
+    """The standalone question a follow-up was searched as."""
+    return f"(searched: {printable(standalone)})"
+
+
+def render_sources(answer: Answer, width: int = 100) -> str:
+    """What follows the answer's text: its citations, or the related passages of a refusal."""
+    lines = []
     if answer.citations:
         lines.append("")
         lines.append("Sources:")
@@ -27,7 +38,7 @@ def render_answer(answer: Answer, width: int = 100) -> str:
         lines.append("")
         lines.append("Related passages (they do not answer it):")
         lines.extend(_cite(c, width) for c in answer.related)
-    return "\n".join(lines)
+    return "".join("\n" + line for line in lines)
 
 
 def printable(text: str) -> str:

@@ -25,6 +25,7 @@ from bot.index.bm25 import build_bm25
 from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
 from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
+from bot.models import Models
 from bot.index.store import (
     FORMAT_VERSION,
     Manifest,
@@ -65,16 +66,17 @@ class BuildReport:
         )
 
 
-def build(settings: Settings, rebuild: bool = False, progress: Progress | None = None, embedder=None) -> BuildReport:
-    """Update the index under a lock; return what changed. ``embedder`` defaults to the configured one."""
-    from bot.embeddings import token_counter
-
+def build(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
+          models: Models | None = None) -> BuildReport:
+    """Update the index under a lock; return what changed. ``models`` (the process's shared models) are
+    made from ``settings`` when not given; the embedder loads only if something needs embedding."""
+    models = models or Models(settings)
     started = time.perf_counter()
-    counter = token_counter(settings)  # a bad embedding.model fails here, before anything is written
+    counter = models.token_counter  # a bad embedding.model fails here, before anything is written
     check_corpus_folder(settings.corpus.dir)  # and so does a missing corpus
     with build_lock(settings.index.dir):
         plan = plan_build(settings, rebuild)
-        report = _apply(settings, plan, counter, progress, embedder)
+        report = _apply(settings, plan, counter, progress, models)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -112,7 +114,7 @@ def _lock_owner(index_dir: Path) -> str:
     return "unknown"
 
 
-def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, embedder) -> BuildReport:
+def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, models: Models) -> BuildReport:
     index_dir = settings.index.dir
     sweep_trash(index_dir)
     remove_unfinished(settings, index_dir)
@@ -136,7 +138,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
         report.added = sum(1 for c in chunks if c.article_id in added_ids)
         report.updated = len(chunks) - report.added
         with opened_collection(settings, generation, create=True) as collection:
-            dimension = _write_records(settings, plan, chunks, collection, report, progress, embedder)
+            dimension = _write_records(settings, plan, chunks, collection, report, progress, models)
             ids, texts = all_records(collection)
         manifest = _manifest(settings, plan, chunks, generation, dimension)
         if len(ids) != manifest.chunk_count or len(set(ids)) != len(ids):
@@ -201,9 +203,10 @@ def _report(progress: Progress | None, stage: str, done: int, total: int) -> Non
         progress(stage, done, total)
 
 
-def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report: BuildReport, progress, embedder) -> int:
+def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report: BuildReport, progress,
+                   models: Models) -> int:
     """Delete the records of edited and removed articles, add the new chunks; return the vector size."""
-    from bot.embeddings import embedder_dimension, load_embedder
+    from bot.embeddings import embedder_dimension
 
     hashes = [text_hash(c.text) for c in chunks]
     vectors = stored_vectors(collection, set(hashes))  # looked up before the old records go
@@ -218,7 +221,7 @@ def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report
     if todo:
         _report(progress, "embedding", 0, len(todo))  # shown while the model loads
     if todo or dimension is None:
-        embedder = embedder or load_embedder(settings)
+        embedder = models.embedder
         dimension = embedder_dimension(embedder)
     step = settings.embedding.batch_size
     for start in range(0, len(todo), step):

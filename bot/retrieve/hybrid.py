@@ -11,74 +11,114 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import IndexCorruptError, RetrievalError
+from bot.index.bm25 import Bm25Index
 from bot.index.records import chroma_where, chunk_from_record
 from bot.index.store import Manifest, collection_name, make_client, read_current_manifest, unreadable
+from bot.retrieve.rerank import SentenceScorer
 from bot.settings import Settings
 from bot.text import sentence_spans
-from bot.types import Chunk, Evidence, Filters
+from bot.types import Chunk, Evidence, Filters, Query
+
+if TYPE_CHECKING:
+    from bot.models import Models
 
 RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (the cost is embedding their sentences)
 
 
-class IndexReader:
-    """The current index generation, opened read-only; thread-safe refresh on switch."""
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval hands the answerer: the evidence for one query, from one index generation."""
 
-    def __init__(self, settings: Settings, embedder=None):
+    query: Query
+    evidence: tuple[Evidence, ...]
+    generation: str  # the index generation searched, e.g. "gen-000003"
+    scorer: SentenceScorer  # sentence/question matching with that generation's IDF table
+    timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage, filled as the answer proceeds
+    started: float = 0.0  # perf_counter() when retrieval began
+
+
+@dataclass(frozen=True)
+class OpenGeneration:
+    """One index generation opened for reading; a search uses one of these from start to end."""
+
+    generation: Path
+    manifest: Manifest
+    collection: Any
+    bm25: Bm25Index
+    scorer: SentenceScorer
+
+
+class IndexReader:
+    """The current index generation, opened read-only; re-opened (thread-safely) when a build switches it."""
+
+    def __init__(self, settings: Settings, models: Models):
         self.settings = settings
-        self._embedder = embedder
+        self.models = models
         self._lock = threading.Lock()
-        self.generation: Path | None = None
-        self.manifest: Manifest | None = None
+        self._open: OpenGeneration | None = None
         self.refresh()
+
+    def opened(self) -> OpenGeneration:
+        """The generation answering now; hold on to it for the whole of one search."""
+        return self._open
+
+    @property
+    def generation(self) -> Path:
+        return self._open.generation
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._open.manifest
+
+    @property
+    def bm25(self) -> Bm25Index:
+        return self._open.bm25
+
+    @property
+    def embedder(self):
+        return self.models.query_embedder
 
     def refresh(self) -> None:
         generation, manifest = read_current_manifest(self.settings)
-        if generation == self.generation:
+        if self._open is not None and generation == self._open.generation:
             return
         with self._lock:
-            from bot.index.bm25 import Bm25Index
-
+            if self._open is not None and generation == self._open.generation:
+                return
             try:
                 client = make_client(self.settings, generation)
                 collection = client.get_collection(collection_name(self.settings, generation), embedding_function=None)
                 bm25 = Bm25Index.load(generation)
             except Exception as exc:
                 raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
-            self._collection, self._bm25 = collection, bm25
-            self.generation, self.manifest = generation, manifest
+            scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf())
+            self._open = OpenGeneration(generation, manifest, collection, bm25, scorer)
 
-    @property
-    def embedder(self):
-        if self._embedder is None:
-            from bot.embeddings import load_embedder
+    def warm_up(self) -> None:
+        self.embedder.embed_query("warm up")
 
-            self._embedder = load_embedder(self.settings)
-        return self._embedder
+    def search(self, query: Query) -> Retrieval:
+        """The ``query.k`` best chunks for the standalone question, within its filters."""
+        started = time.perf_counter()
+        opened = self._open
+        timings: dict[str, float] = {}
+        evidence = hybrid_search(self, query.standalone, query.k, query.filters, timings, opened)
+        timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
+        return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started)
 
-    @property
-    def bm25(self):
-        return self._bm25
-
-    @property
-    def sentence_scorer(self):
-        """Sentence/question matching with this generation's IDF table."""
-        from bot.retrieve.rerank import SentenceScorer
-
-        if getattr(self, "_scorer_generation", None) != self.generation:
-            self._scorer = SentenceScorer(self.embedder, self._bm25.idf(), self._bm25.default_idf())
-            self._scorer_generation = self.generation
-        return self._scorer
-
-    def dense(self, vector: list[float], n: int, filters: Filters) -> list[tuple[Chunk, float]]:
-        n = min(n, self.manifest.chunk_count)
+    def dense(self, vector: list[float], n: int, filters: Filters, opened: OpenGeneration | None = None
+              ) -> list[tuple[Chunk, float]]:
+        opened = opened or self._open
+        n = min(n, opened.manifest.chunk_count)
         if n <= 0:
             return []
         try:
-            got = self._collection.query(
+            got = opened.collection.query(
                 query_embeddings=[vector], n_results=n, where=chroma_where(filters),
                 include=["documents", "metadatas", "distances"],
             )
@@ -89,32 +129,36 @@ class IndexReader:
             for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
         ]
 
-    def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[Chunk, float]]:
-        hits = self._bm25.search(query, n * 5 if filters.active else n)
-        chunks = self.fetch([chunk_id for chunk_id, _ in hits])
+    def lexical(self, query: str, n: int, filters: Filters, opened: OpenGeneration | None = None
+                ) -> list[tuple[Chunk, float]]:
+        opened = opened or self._open
+        hits = opened.bm25.search(query, n * 5 if filters.active else n)
+        chunks = self.fetch([chunk_id for chunk_id, _ in hits], opened)
         out = [(chunks[i], s) for i, s in hits if i in chunks and filters.accepts(chunks[i])]
         return out[:n]
 
-    def fetch(self, ids: list[str]) -> dict[str, Chunk]:
+    def fetch(self, ids: list[str], opened: OpenGeneration | None = None) -> dict[str, Chunk]:
         if not ids:
             return {}
-        got = self._collection.get(ids=ids, include=["documents", "metadatas"])
+        got = (opened or self._open).collection.get(ids=ids, include=["documents", "metadatas"])
         return {i: chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
 
-def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, timings: dict | None = None) -> list[Evidence]:
+def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, timings: dict | None = None,
+                  opened: OpenGeneration | None = None) -> list[Evidence]:
     """Top-``k`` chunks: dense and BM25 candidates fused by reciprocal rank, then
     the best few re-scored by their best sentence (see ``rerank``)."""
+    opened = opened or reader.opened()
     settings = reader.settings.retrieval
     t0 = time.perf_counter()
     vector = reader.embedder.embed_query(question)
     t1 = time.perf_counter()
-    dense = reader.dense(vector, settings.candidates, filters)
+    dense = reader.dense(vector, settings.candidates, filters, opened)
     t2 = time.perf_counter()
-    lexical = reader.lexical(question, settings.candidates, filters)
+    lexical = reader.lexical(question, settings.candidates, filters, opened)
     t3 = time.perf_counter()
     pool = fuse(dense, lexical, settings.rrf_k)[: max(k, RERANK_POOL)]
-    scored = rerank(reader.sentence_scorer, question, pool)
+    scored = rerank(opened.scorer, question, pool)
     t4 = time.perf_counter()
     if timings is not None:
         timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000,

@@ -17,9 +17,12 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.web import render
+from bot.engine import Engine
 from bot.errors import BotError, ConfigError
+from bot.models import Models
 from bot.settings import Settings, WebSettings
+from bot.types import Answer
+from bot.web import render
 
 
 
@@ -65,36 +68,24 @@ class ChatSession:
     """Everything one browser session owns; lives in ``gr.State``."""
 
     conversation: object  # bot.chat.Conversation
-    answers: dict[int, tuple] = field(default_factory=dict)  # chat message index -> (Answer, index generation)
+    answers: dict[int, Answer] = field(default_factory=dict)  # chat message index -> its answer
     shown: int | None = None  # the message whose sources are on screen
 
 
 class WebApp:
-    def __init__(self, settings: Settings, embedder=None):
+    def __init__(self, settings: Settings, models: Models | None = None, engine: Engine | None = None):
         self.settings = settings
-        self._embedder = embedder
-        self._engine = None
+        self.models = models or (engine.models if engine else Models(settings))
+        self._engine = engine
         self._lock = threading.Lock()
         self._building = threading.Event()  # a rebuild started from this process is running
 
     @property
-    def embedder(self):
+    def engine(self) -> Engine:
         with self._lock:
-            if self._embedder is None:
-                from bot.embeddings import load_embedder
-
-                self._embedder = load_embedder(self.settings)
-            return self._embedder
-
-    @property
-    def engine(self):
-        if self._engine is None:
-            from bot.engine import Engine
-
-            embedder = self.embedder
-            with self._lock:
-                self._engine = self._engine or Engine(self.settings, embedder=embedder)
-        return self._engine
+            if self._engine is None:
+                self._engine = Engine(self.settings, self.models)
+            return self._engine
 
     def warm_up(self) -> None:
         try:
@@ -107,37 +98,38 @@ class WebApp:
         """Stream one turn: the growing answer, then markers, the follow-up's search, and its sources."""
         import gradio as gr
 
-        from bot.chat.conversation import Conversation, Done, Status, Token
+        from bot.chat.conversation import Conversation
+        from bot.types import Done, Status, Token
 
         history, session = list(history or []), session or ChatSession(Conversation(self.engine))
         if not (question or "").strip():
             yield history, session, gr.skip(), question, gr.skip()
             return
         history += [_message("user", render.md_escape(question)), _message("assistant", "…")]
-        at = len(history) - 1
+        at, written = len(history) - 1, ""
         try:
             session.conversation.filters = parse_filters(source, since, until)
             for event in session.conversation.stream(question):
                 if isinstance(event, Status):
                     history[at] = _message("assistant", f"*{render.md_escape(event.text)}*")
                 elif isinstance(event, Token):
-                    history[at] = _message("assistant", render.md_escape(event.text))
+                    written += event.text
+                    history[at] = _message("assistant", render.md_escape(written))
                 elif isinstance(event, Done):
-                    searched = event.answer.citations or event.answer.related or event.answer.retrieved
-                    generation = self.engine.reader.generation.name if searched else None
-                    session.answers[at], session.shown = (event.answer, generation), at
+                    session.answers[at], session.shown = event.answer, at
                     history[at] = _message("assistant", render.chat_message(event.answer))
-                    yield list(history), session, self._sources(event.answer, generation), "", self.status()
+                    yield list(history), session, self._sources(event.answer), "", self.status()
                     return
                 yield list(history), session, gr.skip(), "", gr.skip()
-        except BotError as exc:
-            history[at] = _message("assistant", render.error_message(str(exc)))
+        except Exception as exc:  # a BotError is the user's one line; anything else is still one line
+            shown = str(exc) if isinstance(exc, BotError) else f"unexpected failure ({type(exc).__name__})"
+            history[at] = _message("assistant", render.error_message(shown))
             yield list(history), session, gr.skip(), question, self.status()
 
-    def _sources(self, answer, generation) -> str:
-        from bot.library import cited_passage
+    def _sources(self, answer) -> str:
+        from bot.corpus import cited_passage
 
-        return render.sources_html(answer, lambda c: cited_passage(self.settings, c), generation)
+        return render.sources_html(answer, lambda c: cited_passage(self.settings, c))
 
     def select_answer(self, session, evt):
         """Clicking a message shows the sources of that answer (a question shows its answer's)."""
@@ -148,16 +140,16 @@ class WebApp:
         if not session or at not in session.answers:
             return gr.skip(), session, gr.skip()
         session.shown = at
-        return self._sources(*session.answers[at]), session, gr.Column(visible=False)
+        return self._sources(session.answers[at]), session, gr.Column(visible=False)
 
     def open_article(self, session, evt):
         """A citation's (or related passage's) whole article, the span highlighted and scrolled to."""
         import gradio as gr
 
-        from bot.library import cited_article
+        from bot.corpus import cited_article
 
         kind, _, n = str(evt._data.get("ref", "")).partition(":")
-        answer = session.answers[session.shown][0] if session and session.shown in session.answers else None
+        answer = session.answers.get(session.shown) if session else None
         pool = (answer.citations if kind == "citation" else answer.related) if answer else ()
         citation = next((c for c in pool if str(c.n) == n), None)
         if citation is None:
@@ -172,20 +164,23 @@ class WebApp:
         return [], session, render.sources_html(None, None), ""
 
     def ask_api(self, question: str, source: str = "", since: str = "", until: str = "") -> dict:
-        """One standalone question answered as ``Answer.to_json()`` plus the index generation used.
+        """One question with no conversation before it (as ``bot ask``), as ``Answer.to_json()`` plus the
+        index generation used (None when no search was needed, e.g. for "hello").
 
         A citation's corpus path is under "file": gradio_client would take a "path" key for a file to download.
         """
         import gradio as gr
 
+        from bot.chat.conversation import ask_once
+
         try:
-            answer = self.engine.ask(question, filters=parse_filters(source, since, until))
+            answer = ask_once(self.engine, question, filters=parse_filters(source, since, until))
         except BotError as exc:
             raise gr.Error(str(exc)) from None
         data = answer.to_json()
         for cite in data["citations"] + data["related"]:
             cite["file"] = cite.pop("path")
-        return {**data, "index": self.engine.reader.generation.name}
+        return {**data, "index": answer.generation}
 
     # ---- library ----------------------------------------------------------------------------
     def status(self) -> str:
@@ -217,48 +212,43 @@ class WebApp:
 
     def add_files(self, files, replace, query, progress=None):
         """Validate and save uploads (all or none), then re-index incrementally."""
-        from bot.library import save_uploads
+        from bot.library import add_articles
 
         if not files:
-            return self._library_result("Choose .txt, .md or .html files first.", False, query)
-        try:
-            saved = save_uploads(self.settings, [(Path(f).name, Path(f).read_bytes()) for f in files], bool(replace))
-        except BotError as exc:
-            return self._library_result(str(exc), False, query)
-        done = ", ".join(f"{s.path} ({s.status})" for s in saved)
-        return self._rebuilt(f"Saved {done}", progress, query)
+            return self._library_result("Choose article files (.txt, .md, .html) first.", False, query)
+        uploads = [(Path(f).name, Path(f).read_bytes()) for f in files]
+        return self._updated(lambda report: add_articles(self.settings, uploads, bool(replace), self.models, report),
+                             query, progress)
 
     def delete(self, path, query, progress=None):
-        from bot.library import delete_article
+        from bot.library import remove_article
 
         if not path:
             return self._library_result("Select an article in the table first.", False, query)
-        try:
-            gone = delete_article(self.settings, path)
-        except BotError as exc:
-            return self._library_result(str(exc), False, query)
-        return self._rebuilt(f"Deleted {gone}", progress, query)
+        return self._updated(lambda report: remove_article(self.settings, path, self.models, report), query, progress)
 
     def rebuild(self, query, progress=None):
-        return self._rebuilt("", progress, query)
+        from bot.library import reindex
 
-    def _rebuilt(self, done: str, progress, query):
-        from bot.index import build
+        return self._updated(lambda report: reindex(self.settings, self.models, report), query, progress)
 
+    def _updated(self, change, query, progress):
+        """Run a library change with its re-index, the status line saying "rebuilding…" meanwhile."""
         def report(stage: str, n: int, total: int) -> None:
             if progress is not None:
                 progress((n, total), desc=stage)
 
         self._building.set()
         try:
-            result = build(self.settings, progress=report, embedder=self.embedder)
-        except BotError as exc:
-            failed = f"{done}, but the index was not updated" if done else "The index was not updated"
-            return self._library_result(f"{failed}: {exc}", False, query)
+            update = change(report)
+        except BotError as exc:  # the change itself was refused: nothing was written
+            update = None
+            refused = str(exc)
         finally:
             self._building.clear()
-        built = f"Index {result.generation}: {result.summary()}."
-        return self._library_result(f"{done}. {built}" if done else built, True, query)
+        if update is None:
+            return self._library_result(refused, False, query)
+        return self._library_result(update.message(), update.ok, query)
 
     def _library_result(self, text: str, ok: bool, query):
         import gradio as gr

@@ -78,12 +78,14 @@ def error_message(text: str) -> str:
     return "**Error:** " + md_escape(text)
 
 
-def sources_html(answer: Answer | None, passage, generation: str | None = None) -> str:
-    """The sources panel for one answer. ``passage(citation) -> (paragraph, start, end)`` supplies context."""
+def sources_html(answer: Answer | None, passage) -> str:
+    """The sources panel for one answer, naming the index generation it came from.
+    ``passage(citation) -> (paragraph, start, end)`` supplies context."""
     if answer is None or answer.kind == "smalltalk":
         return '<div class="bot-sources"><div class="src-empty">Sources of the selected answer appear here.</div></div>'
     parts = [f'<div class="src-top">Sources for “{escape(answer.question)}”'
-             + (f' · <span class="src-gen">index {escape(generation)}</span>' if generation else "") + "</div>"]
+             + (f' · <span class="src-gen">index {escape(answer.generation)}</span>' if answer.generation else "")
+             + "</div>"]
     if answer.citations:
         parts += [_card(c, passage(c), "citation") for c in answer.citations]
     else:

@@ -1,9 +1,9 @@
-"""A small reading-comprehension model: where in a passage is the answer?
+"""The QA span model, a small reading-comprehension model: where in a passage is the answer?
 
 The packaged all-MiniLM-L6-v2 encoder (the same files the embedder loads)
 reads "[CLS] question [SEP] passage [SEP]", where a passage is a retrieved
 chunk; its layers, fine-tuned, and a start/end head (``reader.safetensors``,
-made by scripts/train_reader.py) score every token as the first or last of the
+made by scripts/train_reader.py with ``bot.answer.training``) score every token as the first or last of the
 answer. The [CLS] token stands for "no answer here": a span's score is how far
 its start+end logits beat [CLS]'s. One reading of a chunk serves every
 sentence in it (``Passage.span``), and the sentence keeps the context around
@@ -16,8 +16,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-READER_PATH = Path(__file__).with_name("reader.safetensors")
+WEIGHTS_PATH = Path(__file__).with_name("qa_model.safetensors")
 MAX_TOKENS = 320  # a question plus a whole chunk (at most 254 word pieces)
+MAX_QUESTION_TOKENS = 60  # a longer question is cut here: it must leave room for the passage
 MAX_ANSWER_TOKENS = 24
 NO_SPAN = -1e4
 
@@ -66,14 +67,15 @@ class Passage:
         return Reading(a, b, self.text[a:b], score)
 
 
-class Reader:
+class QAModel:
     def __init__(self, model, tokenizer, layers: tuple[int, ...] = ()):
         self.model = model
         self.tokenizer = tokenizer
         self.layers = layers  # the encoder layers fine-tuned (and shipped); the others are the packaged model's
 
     @classmethod
-    def untrained(cls, layers: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> "Reader":
+    def untrained(cls, layers: tuple[int, ...] = (0, 1, 2, 3, 4, 5)) -> "QAModel":
+        """The packaged all-MiniLM-L6-v2 encoder with a fresh start/end head."""
         import torch
         from transformers import AutoModel, AutoTokenizer
 
@@ -88,33 +90,27 @@ class Reader:
         return cls(model, AutoTokenizer.from_pretrained(path), layers)
 
     @classmethod
-    def load(cls, path: Path = READER_PATH) -> "Reader":
-        import torch
+    def load(cls, path: Path = WEIGHTS_PATH) -> "QAModel":
         from safetensors import safe_open
         from safetensors.torch import load_file
 
         with safe_open(str(path), "pt") as handle:
             layers = tuple(json.loads((handle.metadata() or {}).get("layers", "[3, 4, 5]")))
-        reader = cls.untrained(layers)
+        qa = cls.untrained(layers)
         state = {k: v.float() for k, v in load_file(str(path)).items()}
-        missing = [k for k in reader.model.state_dict() if reader.is_trained(k) and k not in state]
+        missing = [k for k in qa.model.state_dict() if qa.is_trained(k) and k not in state]
         if missing:
             raise ValueError(f"{path} lacks {missing[:3]}")
-        reader.model.load_state_dict(state, strict=False)
-        reader.model.eval()
-        torch.set_grad_enabled(True)  # loading must not change the process's autograd state
-        return reader
+        qa.model.load_state_dict(state, strict=False)
+        qa.model.eval()
+        return qa
 
     def is_trained(self, name: str) -> bool:
         return name.startswith("qa_head") or any(f"encoder.layer.{i}." in name for i in self.layers)
 
-    def save(self, path: Path, metadata: dict[str, str]) -> None:
-        from safetensors.torch import save_file
-
-        state = {k: v.detach().half().contiguous() for k, v in self.model.state_dict().items() if self.is_trained(k)}
-        save_file(state, str(path), metadata={**metadata, "layers": json.dumps(list(self.layers))})
-
-    def _logits(self, questions: list[str], passages: list[str]):
+    def logits(self, questions: list[str], passages: list[str]):
+        """Token encodings, their character offsets, and start/end logits of "question + passage" pairs."""
+        questions = [self._shortened(q) for q in questions]
         encoded = self.tokenizer(questions, passages, truncation="only_second", max_length=MAX_TOKENS, padding=True,
                                  return_offsets_mapping=True, return_tensors="pt")
         offsets = encoded.pop("offset_mapping")
@@ -122,42 +118,10 @@ class Reader:
         logits = self.model.qa_head(hidden)
         return encoded, offsets, logits[..., 0], logits[..., 1]
 
-    def loss(self, batch: list[tuple[str, str, int, int]]):
-        """Cross-entropy of the answer's first and last token; (-1, -1) means no answer: [CLS]."""
-        import torch
-
-        encoded, offsets, start_logits, end_logits = self._logits([b[0] for b in batch], [b[1] for b in batch])
-        starts, ends = [], []
-        for i, (_, _, first, last) in enumerate(batch):
-            ids = encoded.sequence_ids(i)
-            s = e = 0
-            if first >= 0:
-                for t, (a, b) in enumerate(offsets[i].tolist()):
-                    if ids[t] != 1:
-                        continue
-                    if a <= first < b or (s == 0 and a >= first):
-                        s = s or t
-                    if a < last <= b:
-                        e = t
-                if not s or not e or e < s:
-                    s = e = 0  # the answer was cut off: nothing to find
-            starts.append(s)
-            ends.append(e)
-        mask = self._mask(encoded)
-        start_logits = start_logits.masked_fill(~mask, NO_SPAN)
-        end_logits = end_logits.masked_fill(~mask, NO_SPAN)
-        cross_entropy = torch.nn.functional.cross_entropy
-        return (cross_entropy(start_logits, torch.tensor(starts)) + cross_entropy(end_logits, torch.tensor(ends))) / 2
-
-    @staticmethod
-    def _mask(encoded):
-        import torch
-
-        rows = []
-        for i in range(encoded["input_ids"].shape[0]):
-            ids = encoded.sequence_ids(i)
-            rows.append([t == 0 or ids[t] == 1 for t in range(len(ids))])
-        return torch.tensor(rows)
+    def _shortened(self, question: str) -> str:
+        """The question cut to ``MAX_QUESTION_TOKENS`` word pieces, so the passage always fits beside it."""
+        pieces = self.tokenizer(question, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return question if len(pieces) <= MAX_QUESTION_TOKENS else question[: pieces[MAX_QUESTION_TOKENS - 1][1]]
 
     def read_passages(self, question: str, passages: list[str]) -> list[Passage]:
         """One forward pass over "question + passage" for each passage."""
@@ -166,7 +130,7 @@ class Reader:
         if not passages:
             return []
         with torch.inference_mode():
-            encoded, offsets, start_logits, end_logits = self._logits([question] * len(passages), passages)
+            encoded, offsets, start_logits, end_logits = self.logits([question] * len(passages), passages)
             out = []
             for i, text in enumerate(passages):
                 tokens = [t for t, sid in enumerate(encoded.sequence_ids(i)) if sid == 1]

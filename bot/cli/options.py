@@ -1,0 +1,34 @@
+"""Options shared by several commands, and the two things every command builds from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+CorpusOpt = Annotated[Optional[Path], typer.Option("--corpus", help="Corpus folder (default: corpus/, or BOT_CORPUS__DIR).")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="Index folder (default: index/, or BOT_INDEX__DIR).")]
+SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only articles from this source.")]
+SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only articles dated on or after YYYY-MM-DD.")]
+UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")]
+ArticleOpt = Annotated[Optional[list[str]], typer.Option("--article", help="Only this article id (repeatable).")]
+KOpt = Annotated[Optional[int], typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def load(corpus: Path | None = None, index: Path | None = None, **sections):
+    """The settings, with the flags given on top."""
+    from bot.settings import load_settings
+
+    return load_settings(corpus={"dir": corpus}, index={"dir": index}, **sections)
+
+
+def filters(source, since, until, article):
+    from bot.types import Filters
+
+    return Filters.parse(source, since, until, article)
+
+
+def err(message: str) -> None:
+    typer.echo(message, err=True)

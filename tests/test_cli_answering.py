@@ -1,0 +1,54 @@
+"""`bot ask` and `bot chat` wiring, in this process with the fake embedder and answerer (fast tier).
+
+The real-process, real-model versions of these live in test_cli_ask.py.
+"""
+
+from __future__ import annotations
+
+import json
+
+from bot.chat.conversation import small_talk_reply
+
+QUESTION = "How long does the trip to Vladivostok take?"
+
+
+def test_ask_prints_the_streamed_answer_then_its_numbered_source(fake_cli, fake_answerer):
+    code, out, err = fake_cli("ask", QUESTION)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0] and not lines[0].startswith("[")
+    assert lines[2] == "Sources:" and lines[3].startswith("[1] Kim Jong Un may repeat his 2019 journey")
+    assert fake_answerer.asked == [QUESTION]
+
+
+def test_ask_json_is_one_object_with_the_answerers_text(fake_cli):
+    code, out, _ = fake_cli("ask", QUESTION, "--json")
+    data = json.loads(out)
+    assert code == 0 and data["answerable"] and data["citations"][0]["n"] == 1
+    assert data["answer"] == data["citations"][0]["quote"]  # the fake answers with the sentence it cites
+
+
+def test_ask_answers_small_talk_without_searching(fake_cli, fake_answerer):
+    code, out, _ = fake_cli("ask", "hello", "--json")
+    assert code == 0 and json.loads(out)["answer"] == small_talk_reply("hello")
+    assert fake_answerer.asked == []
+
+
+def test_a_bad_question_is_one_line_on_stderr_and_exit_1(fake_cli):
+    code, out, err = fake_cli("ask", "   ")
+    assert code == 1 and out == ""
+    assert err == "error: empty question: ask something about the articles\n"
+
+
+def test_a_bad_date_filter_names_the_flag(fake_cli):
+    code, _, err = fake_cli("ask", QUESTION, "--since", "2023-13-01")
+    assert code == 1 and err == "error: --since '2023-13-01' is not a date: use YYYY-MM-DD\n"
+
+
+def test_chat_json_answers_each_line_and_keeps_going_after_a_bad_one(fake_cli, fake_answerer):
+    code, out, _ = fake_cli("chat", "--json", stdin=f"{QUESTION}\n\n   \x00 \nHow long did it take him?\n")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 3
+    assert rows[0]["answerable"] and "error" in rows[1] and rows[2]["answerable"]
+    assert rows[2]["standalone_question"] != rows[2]["question"]  # the follow-up was made standalone
+    assert fake_answerer.asked[-1] == rows[2]["standalone_question"]
