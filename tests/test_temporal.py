@@ -244,7 +244,8 @@ FRIDAY = D(2022, 9, 16)
         ("the day before yesterday", D(2022, 9, 14)),
         ("two days ago", D(2022, 9, 14)),
         ("on March 5", D(2022, 3, 5)),
-        ("on September 20", D(2021, 9, 20)),  # past reading: the last September 20
+        ("on September 20", D(2022, 9, 20)),  # four days on beats a year back, whatever the tense
+        ("on September 1", D(2022, 9, 1)),
     ],
 )
 def test_relative_days_resolve_against_the_article_date(phrase, day):

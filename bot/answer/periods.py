@@ -24,6 +24,7 @@ from bot.answer.windows import (
     nearest_month,
     nearest_weekday,
     part_of,
+    pick_side,
     week_window,
     year_window,
 )
@@ -53,9 +54,19 @@ class Anchor:
     kind: str  # "day", "week", "month", "year", "part", "rolling", ...
 
 
-# ---- the grammar: each form is a regex at a position and a builder (match, ref, future) -> window
+@dataclass(frozen=True)
+class Reading:
+    """How to read a period that leaves its year out: towards the ``future`` or the past, and
+    whether a clearly ``nearest`` occurrence overrides that (article text: yes; questions: no, "in
+    June" asked in March is last June)."""
 
-Builder = Callable[[re.Match, dt.date, bool], "DateWindow | None"]
+    future: bool = False
+    nearest: bool = False
+
+
+# ---- the grammar: each form is a regex at a position and a builder (match, ref, reading) -> window
+
+Builder = Callable[[re.Match, dt.date, Reading], "DateWindow | None"]
 
 
 @dataclass(frozen=True)
@@ -76,18 +87,18 @@ def _month(word: str) -> int:
     return MONTHS[word.lower().rstrip(".")]
 
 
-def _day_form(m, ref, future):
+def _day_form(m, ref, reading):
     month, day = _month(m["month"]), int(re.match(r"\d+", m["d"]).group())
     if m["y"]:
         try:
             return DateWindow(dt.date(int(m["y"]), month, day), dt.date(int(m["y"]), month, day))
         except ValueError:
             return None
-    found = nearest_day(month, day, ref, future)
-    return DateWindow(found, found) if found else None
+    before, after = nearest_day(month, day, ref, False), nearest_day(month, day, ref, True)
+    return pick_side(before and _single(before), after and _single(after), ref, reading.future, reading.nearest)
 
 
-def _iso_form(m, ref, future):
+def _iso_form(m, ref, reading):
     try:
         day = dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
     except ValueError:
@@ -95,31 +106,32 @@ def _iso_form(m, ref, future):
     return DateWindow(day, day)
 
 
-def _month_year_form(m, ref, future):
+def _month_year_form(m, ref, reading):
     return month_window(int(m["y"]), _month(m["month"]))
 
 
-def _month_relative_year_form(m, ref, future):
+def _month_relative_year_form(m, ref, reading):
     year = ref.year + {"last": -1, "this": 0, "next": 1}[m["rel"].lower()]
     return month_window(year, _month(m["month"]))
 
 
-def _bare_month_form(m, ref, future):
+def _bare_month_form(m, ref, reading):
     month = _month(m["month"])
-    return month_window(nearest_month(month, ref, future), month)
+    before, after = (month_window(nearest_month(month, ref, side), month) for side in (False, True))
+    return pick_side(before, after, ref, reading.future, reading.nearest)
 
 
-def _year_form(m, ref, future):
+def _year_form(m, ref, reading):
     return year_window(int(m["y"]))
 
 
-def _decade_form(m, ref, future):
+def _decade_form(m, ref, reading):
     first = int(m["decade"])
     window = DateWindow(dt.date(first, 1, 1), dt.date(first + 9, 12, 31))
     return part_of(window, _PARTS[m["part"].lower()]) if m["part"] else window
 
 
-def _season_form(m, ref, future):
+def _season_form(m, ref, reading):
     first, last = _SEASONS[m["season"].lower()]
 
     def season(year: int) -> DateWindow:  # winter Y is December Y-1 to February Y (Y's January falls in it)
@@ -133,25 +145,27 @@ def _season_form(m, ref, future):
     rel = (m["rel"] or "").lower()
     if rel == "last":
         return [w for w in around if w.end < ref][-1]
-    if rel == "next" or (not rel and future):
-        return next(w for w in around if (w.start > ref if rel else w.end >= ref))
+    if rel == "next":
+        return next(w for w in around if w.start > ref)
     if rel == "this":
         return next(w for w in around if w.end >= ref)
-    return [w for w in around if w.start <= ref][-1]
+    before = [w for w in around if w.start <= ref][-1]
+    after = next(w for w in around if w.end >= ref)
+    return pick_side(before, after, ref, reading.future, reading.nearest)
 
 
-def _weekend_form(m, ref, future):
+def _weekend_form(m, ref, reading):
     """"last weekend" is the one before this Monday-to-Sunday week's; "the weekend" the nearest one."""
     saturday = week_window(ref).start + dt.timedelta(days=5)
     rel = (m["rel"] or "the").lower()
-    if rel == "last" or (rel == "the" and not future and ref < saturday):
+    if rel == "last" or (rel == "the" and not reading.future and ref < saturday):
         saturday -= dt.timedelta(weeks=1)
-    elif rel in ("next", "coming") or (rel == "the" and future and ref > saturday + ONE_DAY):
+    elif rel in ("next", "coming") or (rel == "the" and reading.future and ref > saturday + ONE_DAY):
         saturday += dt.timedelta(weeks=1)
     return DateWindow(saturday, saturday + ONE_DAY)
 
 
-def _named_day_form(m, ref, future):
+def _named_day_form(m, ref, reading):
     word = " ".join(m.group().lower().split())
     offset = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
               "earlier today": 0, "later today": 0, "yesterday": -1, "last night": -1, "tomorrow": 1,
@@ -160,14 +174,16 @@ def _named_day_form(m, ref, future):
     return DateWindow(day, day)
 
 
-def _unit_form(m, ref, future):
+def _unit_form(m, ref, reading):
     rel, unit = m["rel"].lower(), m["unit"].lower()
     if rel in ("past", "previous") and not m["the"]:
         rel = "last"
+    months = {"month": 1, "year": 12}.get(unit)
     if m["the"] and rel in ("past", "last", "previous"):  # "the past week": the last seven days, today included
-        months = {"month": 1, "year": 12}.get(unit)
         start = add_months(ref, -months) + ONE_DAY if months else ref - dt.timedelta(days=6)
         return DateWindow(start, ref)
+    if m["the"] and rel == "coming":  # "the coming week": the next seven days, today included
+        return DateWindow(ref, add_months(ref, months) - ONE_DAY if months else ref + dt.timedelta(days=6))
     step = {"last": -1, "this": 0, "next": 1, "coming": 1, "previous": -1, "past": -1}[rel]
     if unit == "week":
         return week_window(ref + dt.timedelta(weeks=step))
@@ -177,7 +193,7 @@ def _unit_form(m, ref, future):
     return year_window(ref.year + step)
 
 
-def _rolling_form(m, ref, future):
+def _rolling_form(m, ref, reading):
     count, unit = _num(m["n"]), m["unit"].lower()
     if unit == "day":
         start = ref - dt.timedelta(days=count - 1)
@@ -190,7 +206,7 @@ def _rolling_form(m, ref, future):
     return DateWindow(start, ref)
 
 
-def _ago_form(m, ref, future):
+def _ago_form(m, ref, reading):
     count, unit = _num(m["n"]), m["unit"].lower()
     if unit == "day":
         day = ref - dt.timedelta(days=count)
@@ -203,17 +219,17 @@ def _ago_form(m, ref, future):
     return year_window(ref.year - count)
 
 
-def _weekday_form(m, ref, future):
+def _weekday_form(m, ref, reading):
     weekday = WEEKDAYS[m["wd"].lower()]
     rel = (m["rel"] or "").lower()
     if rel == "last":
         return _single(nearest_weekday(weekday, ref, future=False, strictly=True))
     if rel in ("next", "coming"):
         return _single(nearest_weekday(weekday, ref, future=True, strictly=True))
-    return _single(nearest_weekday(weekday, ref, future=future))
+    return _single(nearest_weekday(weekday, ref, future=reading.future))
 
 
-def _earlier_later_form(m, ref, future):
+def _earlier_later_form(m, ref, reading):
     unit = m["unit"].lower()
     whole = {"week": week_window(ref), "month": month_window(ref.year, ref.month), "year": year_window(ref.year)}[unit]
     if m["dir"].lower() == "earlier":
@@ -266,27 +282,27 @@ _FRACTION_RE = re.compile(_FRACTION, re.I)
 _SHORT_FRACTION_RE = re.compile(_SHORT_FRACTION)
 
 
-def anchor_at(text: str, pos: int, ref: dt.date, future: bool = False, bare: bool = False) -> Anchor | None:
+def anchor_at(text: str, pos: int, ref: dt.date, reading: Reading = Reading(), bare: bool = False) -> Anchor | None:
     """The longest period written at ``text[pos:]``; with ``bare`` only the forms that can stand
     without a preposition (a bare "2019" or "June" is too often something else)."""
     best: Anchor | None = None
-    for anchor in _candidates(text, pos, ref, future, bare):
+    for anchor in _candidates(text, pos, ref, reading, bare):
         if best is None or anchor.end > best.end:
             best = anchor
     return best
 
 
-def _candidates(text, pos, ref, future, bare):
+def _candidates(text, pos, ref, reading, bare):
     part = _PART.match(text, pos)
     if part:  # "early June", "mid-2019", "the end of last month": a third of what follows
-        inner = anchor_at(text, part.end(), ref, future, bare=False)
+        inner = anchor_at(text, part.end(), ref, reading, bare=False)
         if inner is not None and inner.window.start and inner.window.end and inner.window.start != inner.window.end:
             word = re.findall(r"[a-z]+", part["part"].lower())
             third = _PARTS.get(word[1] if word[0] == "the" else word[0], 0)
             yield Anchor(pos, inner.end, part_of(inner.window, third), inner.relative, "part")
     fraction = _FRACTION_RE.match(text, pos)
     if fraction:
-        inner = anchor_at(text, fraction.end(), ref, future, bare=False)
+        inner = anchor_at(text, fraction.end(), ref, reading, bare=False)
         if inner is not None and inner.window.start and inner.window.end:
             yield _fraction(pos, inner, fraction["which"], fraction["piece"])
     short = _SHORT_FRACTION_RE.match(text, pos)
@@ -307,7 +323,7 @@ def _candidates(text, pos, ref, future, bare):
         if bare and form.kind == "season" and not (match["rel"] or match["y"]):
             continue  # "summer camp": a season alone is a word, "last summer" a time
         try:
-            window = form.build(match, ref, future)
+            window = form.build(match, ref, reading)
         except (ValueError, OverflowError, KeyError):
             window = None
         if window is not None:  # "March 5" and "in June" need the reference day's year as much as "last week"

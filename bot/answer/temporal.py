@@ -27,7 +27,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.answer.periods import Anchor, anchor_at
+from bot.answer.periods import Anchor, Reading, anchor_at
 from bot.answer.windows import DateWindow
 from bot.dates import human_day
 
@@ -49,13 +49,15 @@ _EVENT_RELATIONS = {"before", "after", "since", "until", "till", "prior to", "ah
 _KEEP_FOR_SEARCH = {"in", "during", "on", "of", "for", "at", "between", "from", "throughout", "around", "circa", "over",
                     "within", "bare"}
 _FUTURE = re.compile(
-    r"\b(?:will|won't|shall|would|going\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|upcoming"
+    r"\b(?:will|won't|shall|would|going\s+to|plans?\s+to|planning\s+to|intends?\s+to|aims?\s+to|expects?\s+to|upcoming"
     r"|(?:is|are|was|were|be|been|now)\s+(?:now\s+)?(?:scheduled|set|due|expected|slated|planned|poised|likely)\s+to)\b|'ll\b",
     re.I)
-_SCHEDULING = re.compile(r"\b(?:scheduled|set|reset|rescheduled|postponed|delayed|pushed\s+back|moved|planned|slated|due"
-                         r"|pencil+ed\s+in|targeted|targeting|aiming|expected|brought\s+forward)\b", re.I)
+_SCHEDULING = re.compile(r"\b(?:(?:re)?schedul(?:e|es|ed|ing)|sets?|reset|postpon(?:e|es|ed|ing)|delay(?:s|ed|ing)?"
+                         r"|push(?:es|ed|ing)?\s+back|mov(?:e|es|ed|ing)|plan(?:s|ned|ning)?|slated|due|pencil+ed\s+in"
+                         r"|target(?:s|ed|ing)?|aim(?:s|ed|ing)?|expect(?:s|ed|ing)?|brought\s+forward)\b", re.I)
 _TARGET_PREPOSITION = re.compile(r"\b(?:to|until|till|for|by)\s+(?:next\s+)?$", re.I)
 _SENTENCE_BREAK = re.compile(r"[.!?][\"'\u201d\u2019)]*\s+(?=[\"'\u201c\u2018(]?[A-Z0-9])")
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]\s*|\s-\s")
 
 
 @dataclass(frozen=True)
@@ -129,7 +131,7 @@ class RelativeDate:
     start: int
     end: int
     window: DateWindow
-    future: bool  # read forwards ("will launch on Tuesday")
+    future: bool  # read forwards ("will launch on Tuesday", "postponed to Friday")
 
     @property
     def day(self) -> dt.date | None:
@@ -163,10 +165,12 @@ def relative_references(text: str, published: dt.date | str, start: int = 0, end
         if pos < max(cursor, start):
             continue
         preposition = _PREPOSITION.match(text, pos)  # "rescheduled for Saturday": the preposition tells the tense
-        future = _future_at(text, preposition.end() if preposition else pos, max(start, found[-1].end if found else 0))
-        anchor = anchor_at(text, preposition.end(), ref, future) if preposition else None
+        tense = _tense_at(text, preposition.end() if preposition else pos, max(start, found[-1].end if found else 0))
+        future = tense is not None
+        reading = Reading(future=future, nearest=tense != "modal")  # "will open in June" said in September: next June
+        anchor = anchor_at(text, preposition.end(), ref, reading) if preposition else None
         if anchor is None or not anchor.relative or anchor.end > end:
-            anchor = anchor_at(text, pos, ref, future, bare=True)
+            anchor = anchor_at(text, pos, ref, reading, bare=True)
         if anchor is None or not anchor.relative or anchor.end > end:
             continue
         found.append(RelativeDate(text[anchor.start:anchor.end], anchor.start, anchor.end, anchor.window, future))
@@ -176,13 +180,16 @@ def relative_references(text: str, published: dt.date | str, start: int = 0, end
 
 def resolve_relative(phrase: str, published: dt.date | str, future: bool = False) -> DateWindow | None:
     """One relative phrase ("on Tuesday", "last week", "earlier this month") resolved against the
-    article date; None when it is not a time phrase."""
+    article date, forwards when ``future``; None when it is not a time phrase. Without ``future`` a
+    date that leaves out its year is its clearly nearest occurrence ("March 21" in a March 4
+    article is this March 21, whatever the tense)."""
     ref = dt.date.fromisoformat(published[:10]) if isinstance(published, str) else published
     text = phrase.strip()
     preposition = _PREPOSITION.match(text)
-    anchor = anchor_at(text, preposition.end(), ref, future) if preposition else None
+    reading = Reading(future=future, nearest=not future)
+    anchor = anchor_at(text, preposition.end(), ref, reading) if preposition else None
     if anchor is None or anchor.end != len(text):
-        anchor = anchor_at(text, 0, ref, future)
+        anchor = anchor_at(text, 0, ref, reading)
     return anchor.window if anchor is not None and anchor.end == len(text) else None
 
 
@@ -208,7 +215,7 @@ def _phrase_at(text: str, pos: int, ref: dt.date, future: bool) -> TimePhrase | 
     preposition = _PREPOSITION.match(text, pos)
     if preposition:
         relation = " ".join(preposition["prep"].lower().split())
-        anchor = anchor_at(text, preposition.end(), ref, future)
+        anchor = anchor_at(text, preposition.end(), ref, Reading(future))
         if anchor is not None:
             return _with_relation(text, pos, relation, anchor, ref, future)
         if relation in _EVENT_RELATIONS:
@@ -218,7 +225,7 @@ def _phrase_at(text: str, pos: int, ref: dt.date, future: bool) -> TimePhrase | 
     latest = _LATEST.match(text, pos)
     if latest and (pos == 0 or not text[pos - 1].isalnum()):
         return TimePhrase(latest.group(), pos, latest.end(), "latest")
-    anchor = anchor_at(text, pos, ref, future, bare=True)
+    anchor = anchor_at(text, pos, ref, Reading(future), bare=True)
     if anchor is not None:
         return TimePhrase(text[pos:anchor.end], pos, anchor.end, "window", "bare", anchor.window, anchor.relative)
     return None
@@ -228,7 +235,7 @@ def _with_relation(text: str, pos: int, relation: str, anchor: Anchor, ref: dt.d
     window, end, relative = anchor.window, anchor.end, anchor.relative
     if relation in ("between", "from"):
         join = _RANGE_JOIN.match(text, end)
-        second = anchor_at(text, join.end(), ref, future) if join else None
+        second = anchor_at(text, join.end(), ref, Reading(future)) if join else None
         if second is not None:
             if anchor.relative and not second.relative and second.window.end:  # "from June to August 2023"
                 anchor = anchor_at(text, anchor.start, second.window.end) or anchor
@@ -268,13 +275,20 @@ def _without(question: str, phrases: list[TimePhrase]) -> str:
     return out[:1].upper() + out[1:] if question[:1].isupper() else out
 
 
-def _future_at(text: str, pos: int, floor: int) -> bool:
-    """Whether the words from the sentence start (or the previous date) to ``pos`` speak of the future."""
-    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, max(0, pos - 400), pos)]
-    context = text[max([floor, max(0, pos - 400)] + breaks):pos]
+def _tense_at(text: str, pos: int, floor: int) -> str | None:
+    """How the clause before ``pos`` (from the last comma, dash or sentence start, or the previous
+    date) speaks of the future: "modal" ("will launch on Tuesday"), "target" ("postponed to Friday",
+    "had been set for April 23": a date aimed at, which may since have passed), or None ("..., she
+    announced on Monday")."""
+    window = max(0, pos - 400)
+    breaks = [m.end() for m in _SENTENCE_BREAK.finditer(text, window, pos)]
+    breaks += [m.end() for m in _CLAUSE_BREAK.finditer(text, window, pos) if m.end() < pos]
+    context = text[max([floor, window] + breaks):pos]
+    if _FUTURE.search(context):
+        return "modal"
     if _TARGET_PREPOSITION.search(context) and _SCHEDULING.search(context):
-        return True
-    return bool(_FUTURE.search(context))
+        return "target"
+    return None
 
 
 def _hull(windows: list[DateWindow]) -> DateWindow:

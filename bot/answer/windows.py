@@ -118,6 +118,25 @@ def nearest_day(month: int, day: int, ref: dt.date, future: bool) -> dt.date | N
     return None
 
 
+def pick_side(before: DateWindow | None, after: DateWindow | None, ref: dt.date, future: bool, nearest: bool) -> DateWindow | None:
+    """Of a period's occurrence on or before ``ref`` and the one on or after it, the one the tense
+    points to; with ``nearest`` the clearly closer one (at most half as far) wins whatever the tense,
+    as it does in news copy: "the launch window on March 21" in a March 4 article is this March."""
+    if before is None or after is None or before == after:
+        return before or after
+    if nearest:
+        near, far = sorted((before, after), key=lambda w: _distance(w, ref))
+        if 2 * _distance(near, ref) <= _distance(far, ref):
+            return near
+    return after if future else before
+
+
+def _distance(window: DateWindow, ref: dt.date) -> int:
+    if window.contains(ref):
+        return 0
+    return min(abs((window.start - ref).days), abs((window.end - ref).days))
+
+
 def part_of(window: DateWindow, part: int, parts: int = 3) -> DateWindow:
     """The ``part``-th of ``parts`` equal pieces of a closed window (early/mid/late = thirds); whole
     months or years stay whole when they can ("late 2019" is September to December)."""
