@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.corpus import CorpusScan, load_corpus, parse_article
 from bot.dates import article_date, date_in_path, dateline_date, find_date, human_day, normalize_date
@@ -191,3 +193,11 @@ def test_a_date_found_anew_re_writes_an_unchanged_articles_records():
     entry["date"] = "2022-07-13"
     plan = diff_corpus(CorpusScan(articles=[article]), ("gen", manifest), None)
     assert plan.update == [] and plan.keep == [article.id]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.text(max_size=200), st.text(alphabet="0123456789-_/.abc", max_size=30))
+def test_any_text_and_path_give_a_date_or_none_never_an_error(body, rel):
+    found, notes = article_date(body[:20] or None, None, rel + ".txt", body)
+    assert found is None or normalize_date(found.iso) == found.iso
+    assert all("\n" not in note for note in notes)  # one line each, whatever was written

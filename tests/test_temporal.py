@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.answer.windows import DateWindow, part_of, year_window
 from bot.answer.temporal import question_time, relative_references, resolve_relative
@@ -311,3 +313,21 @@ def test_relative_references_take_a_string_date_and_a_span():
 def test_may_in_article_text_is_a_month_only_when_it_is_one():
     text = "Officials may decide on Tuesday. The office opened on May 3. May I add one thing?"
     assert [r.text for r in relative_references(text, FRIDAY)] == ["Tuesday", "May 3"]
+
+
+WORDS = ["in", "on", "the", "last", "next", "this", "early", "late", "mid-", "first", "half", "of", "between", "and",
+         "before", "after", "since", "as", "May", "may", "June", "Feb", "29", "31", "2024", "2019", "1990s", "week",
+         "weekend", "month", "year", "Tuesday", "yesterday", "ago", "two", "past", "summer", "winter", "Q4", "latest",
+         "still", "now", "?", ",", "-", "2023-02-29", "2024-02-29", "quarter", "end", "days", "later", "earlier"]
+
+
+@settings(max_examples=500, deadline=None, database=None)
+@given(st.lists(st.sampled_from(WORDS), max_size=12), st.dates(D(1999, 1, 1), D(2030, 12, 31)))
+def test_any_mix_of_time_words_resolves_without_error(words, as_of):
+    text = " ".join(words)
+    intent = question_time(text, as_of)
+    assert intent.as_of <= as_of
+    if intent.window is not None:  # DateWindow itself refuses an end before its start
+        assert intent.window.describe()
+    for found in relative_references(text, as_of):
+        assert text[found.start:found.end] == found.text

@@ -165,12 +165,15 @@ def _weekend_form(m, ref, reading):
     return DateWindow(saturday, saturday + ONE_DAY)
 
 
+_NAMED_DAYS = {"today": 0, "tonight": 0, "this": 0, "earlier": 0, "later": 0, "yesterday": -1, "last": -1,
+               "tomorrow": 1, "the day before yesterday": -2, "the day after tomorrow": 2}
+
+
 def _named_day_form(m, ref, reading):
-    word = " ".join(m.group().lower().split())
-    offset = {"today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
-              "earlier today": 0, "later today": 0, "yesterday": -1, "last night": -1, "tomorrow": 1,
-              "the day before yesterday": -2, "the day after tomorrow": 2}
-    day = ref + dt.timedelta(days=offset[re.sub(r"^(?:yesterday|tomorrow)\b.*", lambda w: w.group().split()[0], word)])
+    """"today", "this morning", "yesterday evening", "last night", "the day after tomorrow"."""
+    words = " ".join(m.group().lower().split())
+    offset = _NAMED_DAYS.get(words, _NAMED_DAYS.get(words.split()[0]))
+    day = ref + dt.timedelta(days=offset)
     return DateWindow(day, day)
 
 
@@ -315,11 +318,8 @@ def _candidates(text, pos, ref, reading, bare):
         match = form.pattern.match(text, pos)
         if not match or (match.end() < len(text) and text[match.end() - 1].isalnum() and text[match.end()].isalnum()):
             continue
-        if form.case_sensitive_month and match["month"] and match["month"].lower().startswith("may") and match["month"] != "May":
+        if form.case_sensitive_month and match["month"].lower() == "may" and match["month"] != "May":
             continue  # "may" is a verb; only "May" is the month
-        if form.case_sensitive_month and match["month"] and match["month"].lower() in ("mar", "march") and bare and \
-                not match["month"][0].isupper():
-            continue
         if bare and form.kind == "season" and not (match["rel"] or match["y"]):
             continue  # "summer camp": a season alone is a word, "last summer" a time
         try:
