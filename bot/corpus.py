@@ -3,20 +3,26 @@
 ``.md``/``.txt`` files may open with YAML front matter (title, date, source, url,
 authors); the body after it is kept byte-for-byte (decoded as UTF-8, line ends
 untouched) because citations point into it by character offset. Without front
-matter the first non-empty line is the title. ``.html``/``.htm`` saved pages go
-through trafilatura. An article's id is its path relative to the corpus root
-without the extension; its content hash is the SHA-256 of the file's bytes.
+matter the first non-empty line is the title, and a header block of "Source:",
+"Author:" and "URL:" lines in the first lines fills those fields. ``.html``/``.htm``
+saved pages go through trafilatura. The publication date comes from the first of
+front matter, HTML metadata, the file name or path, a dateline in the first
+lines (``bot.dates.article_date``); a date that cannot be read never stops an
+article from loading, it stays undated with a note. An article's id is its path
+relative to the corpus root without the extension; its content hash is the
+SHA-256 of the file's bytes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from bot.dates import HEADER_LINES, article_date
 from bot.errors import ArticleError, BotError, CorpusError
 from bot.settings import Settings
 from bot.text import paragraph_spans
@@ -29,6 +35,7 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES  # what the corpus reads, and what the 
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_HEADER_FIELD = re.compile(r"^\s*(?P<key>source|author|by|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.I)
 
 
 @dataclass
@@ -36,6 +43,12 @@ class CorpusScan:
     articles: list[Article] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (relative path, id it duplicates)
+    date_notes: list[tuple[str, str]] = field(default_factory=list)  # (relative path, a date that could not be read)
+
+    @property
+    def undated(self) -> list[str]:
+        """Ids of the loaded articles with no publication date."""
+        return [a.id for a in self.articles if a.date is None]
 
 
 def article_files(root: Path) -> list[Path]:
@@ -65,9 +78,14 @@ def load_corpus(root: Path, max_article_mb: float = 50.0, prefer: Collection[str
     loaded: list[Article] = []
     for path in article_files(root):
         try:
-            loaded.append(read_article(path, root, max_article_mb))
+            article, notes = _read(path, root, max_article_mb)
         except ArticleError as exc:
             scan.skipped.append((path.relative_to(root).as_posix(), str(exc)))
+            continue
+        loaded.append(article)
+        scan.date_notes.extend((article.path, f"{article.path}: {note}; left undated" if article.date is None
+                                else f"{article.path}: {note}; dated {article.date} from the {article.date_source}")
+                               for note in notes)
     keepers: dict[str, Article] = {}
     for article in loaded:
         kept = keepers.get(article.content_hash)
@@ -98,6 +116,10 @@ def _replace_id(article: Article, new_id: str) -> Article:
 
 
 def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Article:
+    return _read(path, root, max_article_mb)[0]
+
+
+def _read(path: Path, root: Path, max_article_mb: float) -> tuple[Article, list[str]]:
     rel = path.relative_to(root).as_posix()
     try:
         size = path.stat().st_size
@@ -106,11 +128,17 @@ def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Articl
         raw = path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{rel}: cannot read ({exc.strerror or exc})") from exc
-    return parse_article(raw, rel)
+    return parse_with_notes(raw, rel)
 
 
 def parse_article(raw: bytes, rel: str) -> Article:
     """Parse one file's bytes; ``rel`` is its corpus-relative posix path."""
+    return parse_with_notes(raw, rel)[0]
+
+
+def parse_with_notes(raw: bytes, rel: str) -> tuple[Article, list[str]]:
+    """The article and a note for each date it gives that could not be read (it is then dated from
+    the next source, or left undated)."""
     if b"\x00" in raw[:8192]:
         raise ArticleError(f"{rel}: binary file, not UTF-8 text")
     try:
@@ -119,25 +147,47 @@ def parse_article(raw: bytes, rel: str) -> Article:
         raise ArticleError(f"{rel}: not UTF-8 (byte {exc.start}); re-save it as UTF-8") from exc
     if not text.strip():
         raise ArticleError(f"{rel}: empty file")
-    suffix = Path(rel).suffix.lower()
-    meta, body = _parse_html(text, rel) if suffix in HTML_SUFFIXES else _split_front_matter(text, rel)
+    is_html = Path(rel).suffix.lower() in HTML_SUFFIXES
+    meta, body = _parse_html(text, rel) if is_html else _split_front_matter(text, rel)
     if not body.strip():
         raise ArticleError(f"{rel}: no article text")
+    header = {} if is_html else header_fields(body)
     title = _clean(meta.get("title")) or _first_line(body) or Path(rel).stem
-    authors = meta.get("authors") or meta.get("author") or ()
+    authors = meta.get("authors") or meta.get("author") or header.get("author") or ()
     if not isinstance(authors, (list, tuple)):
         authors = (authors,)
-    return Article(
+    found, notes = article_date(None if is_html else meta.get("date"), meta.get("date") if is_html else None, rel, body)
+    article = Article(
         id=str(Path(rel).with_suffix("").as_posix()),
         path=rel,
         title=title[:300],
         text=body,
         content_hash=hashlib.sha256(raw).hexdigest(),
-        date=_iso_date(meta.get("date"), rel),
-        source=_clean(meta.get("source") or meta.get("sitename")),
-        url=_clean(meta.get("url")),
+        date=found.iso if found else None,
+        source=_clean(meta.get("source") or meta.get("sitename") or header.get("source")),
+        url=_clean(meta.get("url") or header.get("url")),
         authors=tuple(str(a) for a in authors),
+        date_source=found.source if found else None,
     )
+    return article, notes
+
+
+def header_fields(body: str) -> dict[str, str]:
+    """"Source:", "Author:"/"By:" and "URL:"/"Link:" lines among the first lines of a plain-text
+    article (the header block news exports put under the title); "None" and blanks are no value."""
+    fields: dict[str, str] = {}
+    seen = 0
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > HEADER_LINES:
+            break
+        match = _HEADER_FIELD.match(line)
+        if match and match["value"].lower() not in ("none", "null", "n/a", "unknown"):
+            key = {"by": "author", "link": "url"}.get(match["key"].lower(), match["key"].lower())
+            fields.setdefault(key, match["value"])
+    return fields
 
 
 def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
@@ -149,17 +199,31 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
     import yaml
 
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_text_dates_loader()) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 2}: " if mark is not None else ""  # +1 for 0-based, +1 for the opening ---
         raise ArticleError(f"{rel}: malformed front matter ({where}{problem})") from exc
-    except ValueError as exc:  # YAML reads 2023-13-45 as a date and fails building it
-        raise ArticleError(f"{rel}: invalid date in front matter ({exc}; use ISO 8601, e.g. 2023-09-05)") from exc
     if not isinstance(meta, dict):
         raise ArticleError(f"{rel}: malformed front matter (expected 'key: value' lines)")
     return meta, text[match.end():]
+
+
+@lru_cache(maxsize=1)
+def _text_dates_loader():
+    """YAML's safe loader, except that dates stay the strings they were written as: ``bot.dates``
+    reads them (YAML would turn 2023-09-05 into a date, and fail on 2023-13-45 outright)."""
+    import yaml
+
+    class TextDatesLoader(yaml.SafeLoader):
+        pass
+
+    TextDatesLoader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    return TextDatesLoader
 
 
 def _parse_html(text: str, rel: str) -> tuple[dict, str]:
@@ -171,21 +235,6 @@ def _parse_html(text: str, rel: str) -> tuple[dict, str]:
     meta = {"title": doc.title, "date": doc.date, "sitename": doc.sitename, "url": doc.url, "author": doc.author}
     # trafilatura puts one block per line; blank lines between them keep chunking paragraph-aware.
     return {k: v for k, v in meta.items() if v}, _BLOCK_BREAK.sub("\n\n", doc.text.strip())
-
-
-def _iso_date(value, rel: str) -> str | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip()
-    try:
-        parsed = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ArticleError(f"{rel}: invalid date {text!r} (use ISO 8601, e.g. 2023-09-05)") from None
-    return parsed.date().isoformat() if len(text) <= 10 else parsed.isoformat()
 
 
 def _first_line(body: str) -> str:

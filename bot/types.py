@@ -19,6 +19,7 @@ class Article:
     source: str | None = None
     url: str | None = None
     authors: tuple[str, ...] = ()
+    date_source: str | None = None  # where ``date`` was found: "front_matter", "html", "path" or "dateline"
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,11 @@ def index(
         err(f"note: rebuilt from scratch because {report.full_build.describe()}")
     for path, of in report.duplicates:
         err(f"note: {path} duplicates {of}; indexed once")
+    for _path, note in report.date_notes:
+        err(f"note: {note}")
+    if report.undated:
+        err(f"note: {report.undated} of {report.articles} articles undated "
+            "(no date in front matter, HTML metadata, file name or first lines)")
     _warn_skipped(report.skipped)
     typer.echo(report.summary())
     if report.skipped:

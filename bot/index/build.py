@@ -58,6 +58,8 @@ class BuildReport:
     full_build: FullBuild | None = None  # why it was built from scratch (None when incremental)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     duplicates: list[tuple[str, str]] = field(default_factory=list)
+    undated: int = 0  # articles with no publication date found
+    date_notes: list[tuple[str, str]] = field(default_factory=list)  # (path, a date given that could not be read)
 
     def summary(self) -> str:
         return (
@@ -165,6 +167,7 @@ def _new_report(plan: Plan) -> BuildReport:
     return BuildReport(
         articles=len(plan.scan.articles), full_build=plan.full_build,
         skipped=plan.scan.skipped, duplicates=plan.scan.duplicates,
+        undated=len(plan.scan.undated), date_notes=plan.scan.date_notes,
         deleted=sum(old[i]["chunks"] for i in plan.delete), unchanged=sum(old[i]["chunks"] for i in plan.keep),
     )
 

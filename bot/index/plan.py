@@ -84,7 +84,9 @@ def diff_corpus(scan: CorpusScan, previous: tuple[Path, Manifest] | None, reason
         entry = old.get(article.id)
         if entry is None:
             plan.add.append(article)
-        elif entry.get("hash") != article.content_hash:
+        elif entry.get("hash") != article.content_hash or entry.get("date") != article.date:
+            # a date found anew (say a newer bot reads file-name dates) re-writes the records' metadata;
+            # their vectors are reused by text hash, so nothing is embedded again
             plan.update.append(article)
         else:
             plan.keep.append(article.id)
