@@ -13,6 +13,7 @@ the exact slice of its article at its offsets is dropped.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import time
 import unicodedata
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from bot.answer import REFUSAL, Answerer, make_answerer, refusal
 from bot.errors import QuestionError
 from bot.models import Models
 from bot.settings import Settings
+from bot.temporal import question_time
 from bot.types import Answer, Citation, Done, Filters, Query, Token
 
 
@@ -35,6 +37,17 @@ def clean_question(text: str | None, max_chars: int) -> str:
     if not cleaned:
         raise QuestionError("empty question: ask something about the articles")
     return cleaned
+
+
+def checked_as_of(as_of: dt.date | None) -> dt.date:
+    """The as-of date a question is answered at: today unless given; a future one is refused."""
+    today = dt.date.today()
+    if as_of is None:
+        return today
+    if as_of > today:
+        raise QuestionError(f"the as-of date {as_of.isoformat()} is in the future: use today ({today.isoformat()}) "
+                            "or an earlier day")
+    return as_of
 
 
 def quotes_exactly(citation: Citation) -> bool:
@@ -77,22 +90,26 @@ class Engine:
         return RunnableLambda(self._prepare) | RunnableLambda(self._retrieve) | RunnableGenerator(self._answer)
 
     def stream(self, question: str, standalone: str | None = None, filters: Filters | None = None,
-               k: int | None = None) -> Iterator[Token | Done]:
-        """The answer's text as it is written (``Token``s), then ``Done`` with the checked ``Answer``."""
-        request = {"question": question, "standalone": standalone, "filters": filters or Filters(), "k": k}
+               k: int | None = None, as_of: dt.date | None = None) -> Iterator[Token | Done]:
+        """The answer's text as it is written (``Token``s), then ``Done`` with the checked ``Answer``.
+        ``as_of`` (default today): evidence published after it is never used."""
+        request = {"question": question, "standalone": standalone, "filters": filters or Filters(), "k": k,
+                   "as_of": as_of}
         yield from self.chain().stream(request)
 
     def ask(self, question: str, standalone: str | None = None, filters: Filters | None = None,
-            k: int | None = None) -> Answer:
-        events = list(self.stream(question, standalone, filters, k))
+            k: int | None = None, as_of: dt.date | None = None) -> Answer:
+        events = list(self.stream(question, standalone, filters, k, as_of))
         return events[-1].answer
 
     def _prepare(self, request: dict) -> Query:
         limit = self.settings.answer.max_question_chars
         question = clean_question(request["question"], limit)
         standalone = clean_question(request["standalone"] or question, limit * 2)
+        as_of = checked_as_of(request.get("as_of"))
         self.reader.refresh()  # a finished rebuild is picked up here, between questions
-        return Query(question, standalone, request["filters"], request["k"] or self.settings.retrieval.k)
+        return Query(question, standalone, request["filters"], request["k"] or self.settings.retrieval.k,
+                     as_of=as_of, time=question_time(standalone, as_of))
 
     def _retrieve(self, query: Query):
         return self.reader.search(query)
@@ -112,7 +129,9 @@ class Engine:
         related = tuple(c for c in answer.related if quotes_exactly(c))
         if answer.answerable and answer.citations and not citations:
             answer = refusal(retrieval, related, answer.score)  # nothing it said can be shown with its source
+        query = retrieval.query
         answer = dataclasses.replace(answer, citations=citations if answer.answerable else (), related=related,
-                                     generation=retrieval.generation)
+                                     generation=retrieval.generation, as_of=query.as_of,
+                                     time=query.time.describe() if query.time else None)
         answer.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
         return answer

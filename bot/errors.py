@@ -11,6 +11,7 @@
     │   ├── IndexLockedError     another build holds the lock
     │   └── IndexBuildError      a build failed (the previous index keeps answering)
     ├── QuestionError        an empty, oversized or otherwise unusable question
+    │   └── FilterMatchError     filters (source, dates, articles) that no indexed article matches
     ├── RetrievalError       retrieval failed underneath
     └── LLMError             an LLM backend failed or gave an unverifiable answer
 
@@ -61,6 +62,10 @@ class IndexBuildError(IndexError_):
 
 
 class QuestionError(BotError):
+    pass
+
+
+class FilterMatchError(QuestionError):
     pass
 
 

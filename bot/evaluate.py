@@ -1,12 +1,13 @@
 """``bot eval``: measure retrieval, answers, citations and refusals on a QA set.
 
 The QA file has one JSON object a line: ``{"id", "question", "answers": [...],
-"doc_ids": [...], "unanswerable"?}``; a document id is a corpus file name
-without its extension. Metrics follow SQuAD's answer normalisation.
+"doc_ids": [...], "unanswerable"?, "as_of"?}``; a document id is a corpus file name
+without its extension; ``as_of`` (YYYY-MM-DD) answers that question as of that day. Metrics follow SQuAD's answer normalisation.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import statistics
@@ -33,6 +34,7 @@ class QAItem:
     answers: tuple[str, ...]
     doc_ids: tuple[str, ...]
     unanswerable: bool = False
+    as_of: dt.date | None = None  # answer as of this day (the line's optional "as_of"); None: today
 
 
 def read_qa(path: Path) -> list[QAItem]:
@@ -49,6 +51,7 @@ def read_qa(path: Path) -> list[QAItem]:
             items.append(QAItem(
                 id=str(row.get("id", number)), question=row["question"], answers=tuple(row.get("answers") or ()),
                 doc_ids=tuple(row.get("doc_ids") or ()), unanswerable=bool(row.get("unanswerable", False)),
+                as_of=dt.date.fromisoformat(row["as_of"]) if row.get("as_of") else None,
             ))
         except (ValueError, KeyError, TypeError) as exc:
             raise ConfigError(f"{path}:{number}: not a QA line ({exc})") from exc
@@ -153,7 +156,7 @@ def run(settings, qa_path: Path, corpus: Path, index: Path | None = None, k: int
         rows = []
         for done, item in enumerate(items, 1):
             try:
-                answer = engine.ask(item.question, k=k)
+                answer = engine.ask(item.question, k=k, as_of=item.as_of)
             except BotError as exc:
                 answer = Answer(item.question, item.question, str(exc), False, kind="error")
             rows.append(score_item(item, answer, texts, k))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.dates import date_epoch, end_of_day_epoch, parse_day
 from bot.errors import ConfigError
+
+if TYPE_CHECKING:
+    from bot.temporal import TimeIntent
 
 
 @dataclass(frozen=True)
@@ -113,6 +118,8 @@ class Answer:
     score: float = 0.0
     kind: str = "answer"  # "answer", "refusal" or "smalltalk"
     generation: str | None = None  # the index generation that was searched (None when none was)
+    as_of: dt.date | None = None  # the day it was answered at: nothing published later was read
+    time: str | None = None  # what the question said about time, as read ("June 2023", "latest as of 3 May 2024")
 
     def to_json(self) -> dict:
         def cite(c: Citation) -> dict:
@@ -128,6 +135,8 @@ class Answer:
             "answerable": self.answerable,
             "citations": [cite(c) for c in self.citations],
             "related": [cite(c) for c in self.related],
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "time": self.time,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
 
@@ -140,13 +149,16 @@ class Query:
     standalone: str  # rewritten to stand alone from the conversation; == question for a first question
     filters: Filters = Filters()
     k: int = 5  # chunks to retrieve
+    as_of: dt.date | None = None  # evidence published after this day is never used (None: no limit)
+    time: TimeIntent | None = None  # what the question says about time, read against ``as_of``
 
 
 # Events of a streamed answer; front ends decide how to show each.
 @dataclass(frozen=True)
 class Status:
     text: str  # what is being done, e.g. "Searching the articles for: ..."
-    standalone: str = ""  # the standalone question being searched, once known
+    standalone: str = ""  # the standalone question being searched, when it differs from the question asked
+    time: str = ""  # what the question says about time, as read ("June 2023", "latest as of 3 May 2024")
 
 
 @dataclass(frozen=True)

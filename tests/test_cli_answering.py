@@ -52,3 +52,16 @@ def test_chat_json_answers_each_line_and_keeps_going_after_a_bad_one(fake_cli, f
     assert rows[0]["answerable"] and "error" in rows[1] and rows[2]["answerable"]
     assert rows[2]["standalone_question"] != rows[2]["question"]  # the follow-up was made standalone
     assert fake_answerer.asked[-1] == rows[2]["standalone_question"]
+
+
+def test_a_bad_or_future_as_of_date_is_one_line(fake_cli):
+    code, _, err = fake_cli("ask", QUESTION, "--as-of", "last tuesday")
+    assert code == 1 and err == "error: --as-of 'last tuesday' is not a date: use YYYY-MM-DD\n"
+    code, _, err = fake_cli("chat", "--json", "--as-of", "2999-01-01", stdin=f"{QUESTION}\n")
+    assert code == 1 and err.startswith("error: the as-of date 2999-01-01 is in the future") and err.count("\n") == 1
+
+
+def test_as_of_is_in_the_json_and_undated_articles_still_answer(fake_cli):
+    code, out, _ = fake_cli("ask", QUESTION, "--json", "--as-of", "2020-01-01")
+    data = json.loads(out)
+    assert code == 0 and data["answerable"] and data["as_of"] == "2020-01-01"

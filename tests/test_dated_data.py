@@ -15,7 +15,7 @@ from collections import defaultdict
 
 import pytest
 
-from bot.answer.temporal import question_time, relative_references
+from bot.temporal.questions import question_time, relative_references
 from bot.corpus import load_corpus
 from conftest import DATA
 

@@ -8,9 +8,13 @@ their article exactly are dropped; the answer says which index generation it cam
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+
+import pytest
 
 from bot.answer import REFUSAL, make_answerer
 from bot.engine import Engine
+from bot.errors import FilterMatchError, QuestionError
 from bot.types import Done, Filters, Token
 
 
@@ -39,10 +43,39 @@ def test_answers_carry_the_index_generation_and_timings(fake_engine):
     assert {"retrieve_ms", "total_ms"} <= set(answer.timings_ms)
 
 
-def test_no_evidence_is_a_refusal_without_calling_the_answerer(fake_engine, fake_answerer):
-    answer = fake_engine.ask("Who travels by train?", filters=Filters(source="No Such Paper"))
+@pytest.fixture
+def dated_engine(tmp_path, fake_models, fake_answerer):
+    """One report, published on 1 May 2024."""
+    from bot.index import build
+    from bot.settings import Settings
+
+    corpus = tmp_path / "dated"
+    corpus.mkdir()
+    (corpus / "2024-05-01-bridge.txt").write_text("Bridge reopens\n\nThe old bridge reopened to cars on Tuesday.\n")
+    settings = Settings().with_overrides(corpus={"dir": corpus}, index={"dir": tmp_path / "dated-index"})
+    build(settings, models=fake_models)
+    return Engine(settings, fake_models, answerer=fake_answerer)
+
+
+def test_nothing_published_by_the_as_of_date_is_a_refusal_without_calling_the_answerer(dated_engine, fake_answerer):
+    answer = dated_engine.ask("When did the bridge reopen?", as_of=dt.date(2024, 4, 30))
     assert answer.answer == REFUSAL and not answer.answerable and answer.kind == "refusal"
+    assert answer.as_of == dt.date(2024, 4, 30)
     assert fake_answerer.asked == []
+    assert dated_engine.ask("When did the bridge reopen?", as_of=dt.date(2024, 5, 1)).answerable
+
+
+def test_filters_that_match_no_article_say_so(fake_engine, fake_answerer):
+    with pytest.raises(FilterMatchError, match="no indexed article matches --source 'No Such Paper'"):
+        fake_engine.ask("Who travels by train?", filters=Filters(source="No Such Paper"))
+    with pytest.raises(FilterMatchError, match="--since 2020-01-01"):  # the seed article is undated
+        fake_engine.ask("Who travels by train?", filters=Filters(since="2020-01-01"))
+    assert fake_answerer.asked == []
+
+
+def test_a_future_as_of_date_is_refused_in_one_line(fake_engine):
+    with pytest.raises(QuestionError, match="is in the future"):
+        fake_engine.ask("Who travels by train?", as_of=dt.date.today() + dt.timedelta(days=1))
 
 
 def test_a_citation_that_does_not_quote_its_article_exactly_is_dropped(fast_seed, fake_models, fake_answerer):

@@ -1,5 +1,5 @@
 """Time in questions (resolved against an as-of date) and relative dates in article text (resolved
-against the article's date): ``bot.answer.temporal`` and the periods under it."""
+against the article's date): ``bot.temporal.questions`` and the periods under it."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answer.windows import DateWindow, part_of, year_window
-from bot.answer.temporal import question_time, relative_references, resolve_relative
+from bot.temporal.windows import DateWindow, part_of, year_window
+from bot.temporal.questions import question_time, relative_references, resolve_relative
 
 D = dt.date
 AS_OF = D(2024, 3, 20)  # a Wednesday

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from bot.answer import refusal
 from bot.answer.qa_model import Reading
-from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
+from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
+from bot.answer.qtype import DURATION_WORDS, QuestionProfile, expected_labels, question_profile
 from bot.answer.span import candidates, load_weights, log_odds, typed_entities
 from bot.models import Models
 from bot.retrieve import Retrieval
@@ -35,6 +36,7 @@ PARSED_SENTENCES = 8  # spaCy parses this many of the best-matching sentences
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
 _NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
+_WHEN = frozenset({"DATE", "TIME"})
 # Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
 # a news headline sums its story up; and a numeric question ("how long", "when", "how many") answered
 # with a span holding no such number is the reader's most common unforced error on news, rarer in SQuAD
@@ -58,6 +60,16 @@ class Sentence:
     answer: str = ""  # the short answer this sentence gives (a slice of ``text``)
     features: dict = field(default_factory=dict)  # what the sentence model scores
     fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
+
+    @property
+    def date(self) -> str | None:
+        """The publication date of the report this sentence is in."""
+        return self.evidence.chunk.date
+
+    @property
+    def typed(self) -> bool:
+        """Its short answer is of the kind the question asks for (a date for "when", a name for "who")."""
+        return any(self.features.get(f) for f in ("typed", "typed_numeric", "reader_typed"))
 
 
 class ExtractiveAnswerer:
@@ -90,11 +102,18 @@ class ExtractiveAnswerer:
         if confidence < self.settings.answer.refusal_threshold:
             return refusal(retrieval, _related(pool), confidence)
         limit = self.settings.answer.max_citations
-        cited = [best] + [s for s in pool[1:] if s.score >= best.score - CITE_MARGIN][: limit - 1]
+        labels = expected_labels(query.standalone)
+        choice = newest_report(pool, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
+        if choice.chosen is best:
+            cited = [best] + ([choice.earlier] if choice.earlier else [])
+            cited += [s for s in pool[1:] if s is not choice.earlier and s.score >= best.score - CITE_MARGIN]
+        else:  # a newer report won: cite it, and the earlier one that said something else
+            cited = [choice.chosen] + ([choice.earlier] if choice.earlier else [])
+        cited = cited[:max(limit, 2 if choice.earlier else 1)]  # an earlier report that differs is always cited
         return Answer(
             question=query.question,
             standalone_question=query.standalone,
-            answer=best.answer,
+            answer=self._worded(choice, query.standalone),
             answerable=True,
             citations=tuple(_citation(i, s) for i, s in enumerate(cited, 1)),
             related=(),
@@ -102,6 +121,16 @@ class ExtractiveAnswerer:
             retrieved=tuple(evidence),
             score=confidence,
         )
+
+    @staticmethod
+    def _worded(choice: DatedChoice, question: str) -> str:
+        """The short answer, a relative date resolved for a "when" question, and as of when it was reported."""
+        labels = expected_labels(question)
+        short, earlier = choice.chosen.answer, choice.earlier.answer if choice.earlier else None
+        if labels and labels <= _WHEN:
+            short = resolved_when(choice.chosen, short)
+            earlier = resolved_when(choice.earlier, earlier) if choice.earlier else None
+        return dated_text(choice, short, earlier)
 
     def rank(self, standalone: str, evidence: list[Evidence], scorer) -> tuple[list[Sentence], list[Sentence]]:
         """All sentences of the evidence, and the best few of them, parsed and best first.

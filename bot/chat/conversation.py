@@ -10,12 +10,14 @@ leave the history alone.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.engine import Engine, clean_question
+from bot.engine import Engine, checked_as_of, clean_question
+from bot.temporal import question_time
 from bot.types import Answer, Done, Filters, Status, Token
 
 _SMALL_TALK = {
@@ -72,6 +74,7 @@ class Conversation:
     engine: Engine
     filters: Filters = field(default_factory=Filters)
     k: int | None = None
+    as_of: dt.date | None = None  # answer as of this day (None: today); nothing published later is read
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = 20
 
@@ -92,9 +95,10 @@ class Conversation:
             return
         question = _POLITE_PREFIX.sub("", checked, count=1)
         standalone = self.standalone(question)
+        when = question_time(standalone, checked_as_of(self.as_of)).describe() or ""
         searching = "Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}"
-        yield Status(searching, standalone if standalone != checked else "")
-        for event in self.engine.stream(checked, standalone=standalone, filters=self.filters, k=self.k):
+        yield Status(searching + (f" ({when})" if when else ""), standalone if standalone != checked else "", when)
+        for event in self.engine.stream(checked, standalone=standalone, filters=self.filters, k=self.k, as_of=self.as_of):
             if isinstance(event, Done):
                 answer = event.answer
                 self.turns.append(Turn(answer.question, answer.standalone_question, answer))
@@ -127,9 +131,10 @@ class Conversation:
         return _reply(question, reply) if reply is not None else None
 
 
-def ask_once(engine: Engine, question: str, filters: Filters | None = None, k: int | None = None) -> Answer:
+def ask_once(engine: Engine, question: str, filters: Filters | None = None, k: int | None = None,
+             as_of: dt.date | None = None) -> Answer:
     """One question with no conversation before it: what ``bot ask`` and the web UI's ``/ask`` answer."""
-    return Conversation(engine, filters or Filters(), k).ask(question)
+    return Conversation(engine, filters or Filters(), k, as_of).ask(question)
 
 
 def _reply(question: str, text: str, kind: str = "smalltalk") -> Answer:

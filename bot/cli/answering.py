@@ -10,7 +10,9 @@ from typing import Annotated
 
 import typer
 
-from bot.cli.options import ArticleOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, UntilOpt, err, filters, load
+from bot.cli.options import (
+    ArticleOpt, AsOfOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, UntilOpt, as_of, err, filters, load,
+)
 from bot.errors import BotError
 
 QUIT_COMMANDS = {"/quit", "/exit", "/q"}
@@ -25,13 +27,14 @@ def ask(
     since: SinceOpt = None,
     until: UntilOpt = None,
     article: ArticleOpt = None,
+    as_of_day: AsOfOpt = None,
     index_dir: IndexOpt = None,
 ) -> None:
     """Answer one question: the answer, then numbered citations with the quoted passage."""
     from bot.chat.conversation import Conversation
 
     try:
-        conversation = Conversation(_engine(index_dir), filters(source, since, until, article), k)
+        conversation = Conversation(_engine(index_dir), filters(source, since, until, article), k, as_of(as_of_day))
         if json_out:
             answer = conversation.ask(question)
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
@@ -50,6 +53,7 @@ def chat(
     since: SinceOpt = None,
     until: UntilOpt = None,
     article: ArticleOpt = None,
+    as_of_day: AsOfOpt = None,
     index_dir: IndexOpt = None,
 ) -> None:
     """Talk with the articles; follow-ups use the conversation. /reset starts over.
@@ -60,9 +64,13 @@ def chat(
     """
     from bot.chat.conversation import Conversation
 
+    from bot.engine import checked_as_of
+
+    day = as_of(as_of_day)
+    checked_as_of(day)  # a future day fails now, not at every question
     engine = _engine(index_dir)
     engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
-    conversation = Conversation(engine, filters(source, since, until, article), k)
+    conversation = Conversation(engine, filters(source, since, until, article), k, day)
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # undecodable input is a bad question, not a crash
     if sys.stdin.isatty() and not json_out:

@@ -13,6 +13,8 @@ SourceOpt = Annotated[Optional[str], typer.Option("--source", help="Only article
 SinceOpt = Annotated[Optional[str], typer.Option("--since", help="Only articles dated on or after YYYY-MM-DD.")]
 UntilOpt = Annotated[Optional[str], typer.Option("--until", help="Only articles dated on or before YYYY-MM-DD.")]
 ArticleOpt = Annotated[Optional[list[str]], typer.Option("--article", help="Only this article id (repeatable).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Answer as of this day, YYYY-MM-DD (default today): "
+                                                 "nothing published later is read; 'latest' means newest up to it.")]
 KOpt = Annotated[Optional[int], typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 
@@ -28,6 +30,20 @@ def filters(source, since, until, article):
     from bot.types import Filters
 
     return Filters.parse(source, since, until, article)
+
+
+def as_of(value: str | None):
+    """``--as-of`` as a date (None when not given); a bad one is a one-line ``ConfigError``."""
+    import datetime as dt
+
+    from bot.dates import parse_day
+    from bot.errors import ConfigError
+
+    try:
+        day = parse_day(value)
+    except ValueError:
+        raise ConfigError(f"--as-of {value.strip()!r} is not a date: use YYYY-MM-DD") from None
+    return dt.date.fromisoformat(day) if day else None
 
 
 def err(message: str) -> None:

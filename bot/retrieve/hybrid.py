@@ -20,6 +20,7 @@ from bot.index.bm25 import Bm25Index
 from bot.index.records import chroma_where, chunk_from_record
 from bot.index.store import Manifest, collection_name, make_client, read_current_manifest, unreadable
 from bot.retrieve.rerank import SentenceScorer
+from bot.retrieve.scope import admits_nothing, scoped_filters
 from bot.settings import Settings
 from bot.text import sentence_spans
 from bot.types import Chunk, Evidence, Filters, Query
@@ -103,11 +104,13 @@ class IndexReader:
         self.embedder.embed_query("warm up")
 
     def search(self, query: Query) -> Retrieval:
-        """The ``query.k`` best chunks for the standalone question, within its filters."""
+        """The ``query.k`` best chunks for the standalone question, within its filters and the time it
+        names (see ``bot.retrieve.scope``)."""
         started = time.perf_counter()
         opened = self._open
         timings: dict[str, float] = {}
-        evidence = hybrid_search(self, query.standalone, query.k, query.filters, timings, opened)
+        filters = scoped_filters(query, opened.manifest.articles)
+        evidence = [] if admits_nothing(filters) else hybrid_search(self, query.standalone, query.k, filters, timings, opened)
         timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
         return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started)
 

@@ -11,6 +11,7 @@ complete index. Gradio is imported inside functions: ``bot --help`` stays instan
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import sys
 import threading
@@ -63,6 +64,17 @@ def parse_filters(source: str | None, since: str | None, until: str | None):
     return Filters.parse(source, since, until, labels=("From date", "To date"))
 
 
+def parse_as_of(value: str | None) -> dt.date | None:
+    """The form's "As of" field (blank: today); a bad date names the field."""
+    from bot.dates import parse_day
+
+    try:
+        day = parse_day(value)
+    except ValueError:
+        raise ConfigError(f"As of date {(value or '').strip()!r} is not a date: use YYYY-MM-DD") from None
+    return dt.date.fromisoformat(day) if day else None
+
+
 @dataclass
 class ChatSession:
     """Everything one browser session owns; lives in ``gr.State``."""
@@ -94,7 +106,7 @@ class WebApp:
             print(f"note: {exc}", file=sys.stderr)
 
     # ---- chat -------------------------------------------------------------------------------
-    def chat(self, question, history, session, source, since, until):
+    def chat(self, question, history, session, source, since, until, as_of=""):
         """Stream one turn: the growing answer, then markers, the follow-up's search, and its sources."""
         import gradio as gr
 
@@ -109,6 +121,7 @@ class WebApp:
         at, written = len(history) - 1, ""
         try:
             session.conversation.filters = parse_filters(source, since, until)
+            session.conversation.as_of = parse_as_of(as_of)
             for event in session.conversation.stream(question):
                 if isinstance(event, Status):
                     history[at] = _message("assistant", f"*{render.md_escape(event.text)}*")
@@ -163,7 +176,7 @@ class WebApp:
             session.shown = None
         return [], session, render.sources_html(None, None), ""
 
-    def ask_api(self, question: str, source: str = "", since: str = "", until: str = "") -> dict:
+    def ask_api(self, question: str, source: str = "", since: str = "", until: str = "", as_of: str = "") -> dict:
         """One question with no conversation before it (as ``bot ask``), as ``Answer.to_json()`` plus the
         index generation used (None when no search was needed, e.g. for "hello").
 
@@ -174,7 +187,8 @@ class WebApp:
         from bot.chat.conversation import ask_once
 
         try:
-            answer = ask_once(self.engine, question, filters=parse_filters(source, since, until))
+            answer = ask_once(self.engine, question, filters=parse_filters(source, since, until),
+                              as_of=parse_as_of(as_of))
         except BotError as exc:
             raise gr.Error(str(exc)) from None
         data = answer.to_json()

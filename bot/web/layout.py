@@ -68,6 +68,7 @@ def build_blocks(app):
                                                      elem_id="filter-source", allow_custom_value=False)
                                 since = gr.Textbox(label="From (YYYY-MM-DD)", elem_id="filter-since")
                                 until = gr.Textbox(label="To (YYYY-MM-DD)", elem_id="filter-until")
+                                as_of = gr.Textbox(label="As of (YYYY-MM-DD; blank: today)", elem_id="filter-as-of")
                         clear = gr.Button("Clear conversation", elem_id="clear", size="sm")
                     with gr.Column(scale=2, min_width=320):
                         gr.Markdown("### Sources")
@@ -97,7 +98,7 @@ def build_blocks(app):
                     add = gr.Button("Add to library", variant="primary", elem_id="add")
                 notice = gr.HTML("", elem_id="library-notice")
 
-        chat_inputs = [question, chatbot, session, source, since, until]
+        chat_inputs = [question, chatbot, session, source, since, until, as_of]
         chat_outputs = [chatbot, session, sources, question, status]
         ask.click(app.chat, chat_inputs, chat_outputs, api_name="chat", concurrency_id="answer", show_progress="hidden")
         question.submit(app.chat, chat_inputs, chat_outputs, api_visibility="private", concurrency_id="answer",

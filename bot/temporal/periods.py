@@ -4,7 +4,7 @@
 The reference day is the as-of date for a question, the publication date for an article's own
 words. A phrase that leaves the year out means the nearest such period on or before the reference
 day, or on or after it when the words around it speak of the future ("will meet on Tuesday").
-Pure functions: no clock, no model. ``bot.answer.temporal`` builds on them.
+Pure functions: no clock, no model. ``bot.temporal.questions`` builds on them.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answer.windows import (
+from bot.temporal.windows import (
     ONE_DAY,
     DateWindow,
     add_months,

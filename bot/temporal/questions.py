@@ -27,8 +27,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from bot.answer.periods import Anchor, Reading, anchor_at
-from bot.answer.windows import DateWindow
+from bot.temporal.periods import Anchor, Reading, anchor_at
+from bot.temporal.windows import DateWindow
 from bot.dates import human_day
 
 ONE_DAY = dt.timedelta(days=1)

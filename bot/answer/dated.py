@@ -1,0 +1,118 @@
+"""Answers from dated news: the newest report wins, and the answer says as of when.
+
+News changes: a launch is rescheduled, a count rises, an official leaves office. When the
+sentences that answer a question come from reports of different days, the newest one on or
+before the as-of date is usually the one wanted (retrieval has already left out anything
+published later). So among the sentences nearly as good as the best (within a margin of the
+sentence model's log-odds, wider when the question asks for the latest), giving an answer of
+the same kind, the newest report's answer is taken; an earlier report that said something
+else is mentioned and cited too: "As of 3 May 2024: 42 (an earlier report, 28 April: 35)".
+
+A "when" question answered by a relative date ("on Tuesday", "last week") gets that date
+resolved against the report's own date: Tuesday in a Friday 2022-09-16 report is 13 September.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.dates import human_day
+from bot.temporal import relative_references
+
+RECENCY_MARGIN = 3.0  # log-odds: a newer report this close to the best sentence is preferred
+LATEST_MARGIN = 5.0  # wider when the question asks for the latest ("now", "currently", "latest")
+EARLIER_MARGIN = 1.5  # an earlier report is mentioned only when about as good an answer as the one given
+
+
+class Candidate(Protocol):
+    """What this module needs of an answering sentence (``bot.answer.extractive.Sentence``)."""
+
+    text: str
+    answer: str
+    score: float
+    date: str | None  # ISO date of the report the sentence is in
+    typed: bool  # its answer is of the kind the question asks for (a date for "when", ...)
+
+
+@dataclass(frozen=True)
+class DatedChoice:
+    chosen: Candidate
+    earlier: Candidate | None = None  # an earlier report that said something else
+
+
+def newest_report(pool: Sequence[Candidate], latest: bool, when: bool = False) -> DatedChoice:
+    """The candidate to answer from, ``pool`` best first; ``when``: the question asks for a date, so
+    two answers are the same when they resolve to the same day ("Wednesday" in a 2 January report
+    and "January 1")."""
+    best = pool[0]
+    margin = LATEST_MARGIN if latest else RECENCY_MARGIN
+    near = [c for c in pool if c.date and c.answer and c.score >= best.score - margin and (c.typed or not best.typed)]
+    if not best.date or not near:
+        return DatedChoice(best)
+    newest = max(near, key=lambda c: (_day(c.date), c.score))
+    chosen = newest if _day(newest.date) > _day(best.date) else best
+    said = answer_key(chosen, when)
+    different = [c for c in near if _day(c.date) < _day(chosen.date) and c.typed == chosen.typed
+                 and c.score >= chosen.score - EARLIER_MARGIN and answer_key(c, when) != said]
+    earlier = max(different, key=lambda c: (_day(c.date), c.score)) if different else None
+    return DatedChoice(chosen, earlier)
+
+
+def answer_key(candidate: Candidate, when: bool) -> str:
+    """What an answer says, for telling two reports apart: its words, or for a date the day it resolves to."""
+    if when:
+        found = _relative_date_in_answer(candidate, candidate.answer)
+        if found is not None and found.window.start:
+            return f"{found.window.start}..{found.window.end}"
+    return _key(candidate.answer)
+
+
+def dated_text(choice: DatedChoice, short: str, earlier_short: str | None) -> str:
+    """'As of 3 May 2024: 42 (an earlier report, 28 April: 35)'; ``short`` alone for undated evidence."""
+    if not choice.chosen.date:
+        return short
+    day = _day(choice.chosen.date)
+    text = f"As of {human_day(day)}: {short}"
+    if choice.earlier is not None and earlier_short:
+        text += f" (an earlier report, {human_day(_day(choice.earlier.date), reference=day)}: {earlier_short})"
+    return text
+
+
+def resolved_when(candidate: Candidate, short: str) -> str:
+    """A relative date in the short answer ("Monday", "last week") as the day it was, read against the
+    report's date: "Monday, 18 November 2024"; ``short`` unchanged when there is none to resolve."""
+    ref = _relative_date_in_answer(candidate, short)
+    if ref is None:
+        return short
+    window = ref.window
+    if window.day is not None:
+        resolved = f"{window.day.strftime('%A')}, {human_day(window.day)}"
+    elif window.start and window.end:
+        resolved = window.describe()
+    else:
+        return short
+    at = candidate.text.find(short)
+    only_a_day_name = ref.start <= at and ref.end >= at + len(short) and not re.search(r"\d", short)
+    return resolved if only_a_day_name else f"{short} ({resolved})"  # "March 21" keeps its words
+
+
+def _relative_date_in_answer(candidate: Candidate, short: str):
+    if not candidate.date or not short:
+        return None
+    at = candidate.text.find(short)
+    if at < 0:
+        return None
+    refs = [r for r in relative_references(candidate.text, candidate.date) if r.start < at + len(short) and r.end > at]
+    return refs[0] if refs else None
+
+
+def _day(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso[:10])
+
+
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))

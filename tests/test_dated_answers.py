@@ -1,0 +1,59 @@
+"""Answers from dated reports: the newest report wins and the answer says as of when; an earlier
+report that said something else is mentioned; relative dates in "when" answers are resolved."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bot.answer.dated import dated_text, newest_report, resolved_when
+
+
+def sentence(answer, score, date, text=None, typed=True):
+    return SimpleNamespace(answer=answer, score=score, date=date, typed=typed, text=text or f"It is {answer}.")
+
+
+def test_a_newer_report_nearly_as_good_as_the_best_wins():
+    old, new = sentence("12", 6.0, "2024-05-06"), sentence("27", 4.0, "2024-05-17")
+    choice = newest_report([old, new], latest=False)
+    assert choice.chosen is new and choice.earlier is old
+    assert dated_text(choice, "27", "12") == "As of 17 May 2024: 27 (an earlier report, 6 May: 12)"
+
+
+def test_a_newer_report_far_worse_than_the_best_does_not_win():
+    old, new = sentence("12", 6.0, "2024-05-06"), sentence("27", 2.0, "2024-05-17")
+    assert newest_report([old, new], latest=False).chosen is old
+
+
+def test_latest_questions_reach_further_for_the_newest_report():
+    old, new = sentence("12", 6.0, "2024-05-06"), sentence("27", 2.0, "2024-05-17")
+    assert newest_report([old, new], latest=True).chosen is new
+
+
+def test_an_answer_of_the_wrong_kind_never_wins_by_being_newer():
+    old, new = sentence("12", 6.0, "2024-05-06"), sentence("the clinic", 5.5, "2024-05-17", typed=False)
+    assert newest_report([old, new], latest=True).chosen is old
+
+
+def test_reports_that_agree_are_not_called_earlier_reports():
+    old, new = sentence("41", 6.0, "2024-05-20"), sentence("41", 5.0, "2024-05-31")
+    choice = newest_report([old, new], latest=False)
+    assert choice.chosen is new and choice.earlier is None
+    assert dated_text(choice, "41", None) == "As of 31 May 2024: 41"
+
+
+def test_undated_evidence_is_answered_as_before():
+    best, other = sentence("20 hours", 6.0, None), sentence("a day", 5.9, "2024-05-31")
+    choice = newest_report([best, other], latest=True)
+    assert choice.chosen is best and dated_text(choice, "20 hours", None) == "20 hours"
+
+
+@pytest.mark.parametrize("text, short, published, expected", [
+    ("The board voted on Wednesday to appoint her.", "Wednesday", "2023-01-12", "Wednesday, 11 January 2023"),
+    ("The first case was confirmed last week.", "last week", "2024-05-06", "29 April – 5 May 2024"),
+    ("The launch is now set for March 21.", "March 21", "2024-03-04", "March 21 (Thursday, 21 March 2024)"),
+    ("It flew in 2019.", "2019", "2024-03-04", "2019"),  # nothing relative: unchanged
+])
+def test_a_when_answer_given_as_a_relative_date_is_resolved_against_the_report(text, short, published, expected):
+    assert resolved_when(sentence(short, 1.0, published, text), short) == expected
