@@ -53,7 +53,7 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     while word_start > sentence_start and not text[word_start - 1].isspace():
         word_start -= 1
     word = text[word_start:dot].strip("\"'(“‘").lower()
-    if word in _ABBREVIATIONS:
+    if word in _ABBREVIATIONS or word.rsplit("-", 1)[-1] in _ABBREVIATIONS:  # "then-U.S. President"
         return True
     return len(word) == 1 and word.isalpha()  # an initial such as "J. Smith"
 

@@ -103,6 +103,8 @@ class Citation:
     path: str = ""
     chunk_start: int = 0  # the cited chunk, for showing the quote in context
     chunk_text: str = ""
+    answer_start: int | None = None  # where the short answer's words are inside the quote (article offsets)
+    answer_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,7 @@ class Answer:
             return {
                 "n": c.n, "article_id": c.article_id, "title": c.title, "date": c.date,
                 "source": c.source, "path": c.path, "start": c.start, "end": c.end, "quote": c.quote,
+                "answer_start": c.answer_start, "answer_end": c.answer_end,
             }
 
         return {

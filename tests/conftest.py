@@ -18,6 +18,11 @@ DATA = Path(__file__).resolve().parent / "data"
 SEED_CORPUS = ROOT / "corpus"
 SQUAD_V1 = DATA / "squad_v1.1_dev_subset"
 SQUAD_V2 = DATA / "squad_v2.0_dev_subset"
+# The JSON schema of an answer (``Answer.to_json``), as the README documents it.
+ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "as_of", "time",
+               "timings_ms"}
+CITATION_KEYS = {"n", "article_id", "title", "date", "source", "path", "start", "end", "quote", "answer_start",
+                 "answer_end"}
 
 
 @pytest.fixture(autouse=True)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import ANSWER_KEYS, CITATION_KEYS
+
 from bot.engine import clean_question
 from bot.answer import REFUSAL
 from bot.corpus import load_corpus
 from bot.errors import QuestionError
 
-ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "timings_ms"}
-CITATION_KEYS = {"n", "article_id", "title", "date", "source", "path", "start", "end", "quote"}
 
 
 @pytest.fixture(scope="module")

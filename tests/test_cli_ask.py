@@ -12,11 +12,11 @@ import sys
 
 import pytest
 
+from tests.conftest import ANSWER_KEYS, CITATION_KEYS
+
 from bot.chat.conversation import ENGLISH_ONLY_REPLY
 from bot.corpus import load_corpus
 
-ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "timings_ms"}
-CITATION_KEYS = {"n", "article_id", "title", "date", "source", "path", "start", "end", "quote"}
 
 
 def bot(*args: str, stdin: str | bytes | None = None) -> subprocess.CompletedProcess:

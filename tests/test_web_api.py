@@ -33,7 +33,7 @@ def bot_text(message: dict) -> str:
 
 
 def marks(html: str) -> list[str]:
-    return [unescape(m) for m in re.findall(r'<mark class="cite"[^>]*>(.*?)</mark>', html, re.S)]
+    return [unescape(re.sub(r"<[^>]+>", "", m)) for m in re.findall(r'<mark class="cite"[^>]*>(.*?)</mark>', html, re.S)]
 
 
 def article_text(app, path: str) -> str:

@@ -18,13 +18,15 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answer import refusal
 from bot.answer.qa_model import Reading
+from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile, expected_labels, question_profile
+from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence
 from bot.answer.span import candidates, load_weights, log_odds, typed_entities
 from bot.models import Models
 from bot.retrieve import Retrieval
@@ -59,6 +61,7 @@ class Sentence:
     score: float = 0.0
     answer: str = ""  # the short answer this sentence gives (a slice of ``text``)
     features: dict = field(default_factory=dict)  # what the sentence model scores
+    phrases: list = field(default_factory=list)  # the parse's candidate answer phrases (``span.candidates``)
     fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
 
     @property
@@ -92,6 +95,11 @@ class ExtractiveAnswerer:
     def answer(self, retrieval: Retrieval) -> Answer:
         t0 = time.perf_counter()
         query, evidence, timings = retrieval.query, list(retrieval.evidence), retrieval.timings
+        if wants_summary(query.standalone):
+            article = summary_article(retrieval)
+            summary = summary_answer(retrieval, retrieval.article_chunks(article)) if article else None
+            if summary is not None:
+                return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
@@ -104,6 +112,8 @@ class ExtractiveAnswerer:
         limit = self.settings.answer.max_citations
         labels = expected_labels(query.standalone)
         choice = newest_report(pool, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
+        if wants_sentence(query.standalone):  # no short phrase answers "why": the sentence that does
+            choice = DatedChoice(_as_sentence_answer(choice.chosen, sentences))
         if choice.chosen is best:
             cited = [best] + ([choice.earlier] if choice.earlier else [])
             cited += [s for s in pool[1:] if s is not choice.earlier and s.score >= best.score - CITE_MARGIN]
@@ -115,7 +125,7 @@ class ExtractiveAnswerer:
             standalone_question=query.standalone,
             answer=self._worded(choice, query.standalone),
             answerable=True,
-            citations=tuple(_citation(i, s) for i, s in enumerate(cited, 1)),
+            citations=tuple(_citation(i, s, answering=i == 1 or s is choice.earlier) for i, s in enumerate(cited, 1)),
             related=(),
             timings_ms=timings,
             retrieved=tuple(evidence),
@@ -153,6 +163,7 @@ class ExtractiveAnswerer:
             sentence.features.update(_reader_type(doc, reading, profile))
             if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
                 start, end = _whole_entities(doc, reading.start, reading.end)
+                start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
@@ -207,6 +218,7 @@ class ExtractiveAnswerer:
 
     def _extract(self, sentence: Sentence, doc, profile: QuestionProfile) -> None:
         spans = candidates(doc, profile)
+        sentence.phrases = spans
         features = sentence.features
         if profile.head:  # "how many bodyguards": a sentence that never names bodyguards hardly counts them
             features["head_absent" if all(stem(t.lower_) != profile.head for t in doc) else "head_present"] = 1.0
@@ -221,7 +233,8 @@ class ExtractiveAnswerer:
         best = max(spans, key=lambda s: (s.score, -len(s.text)))
         features["phrase"] = 1 / (1 + math.exp(-best.score))
         features["phrase_logodds"] = max(-10.0, best.score)
-        sentence.answer = best.text
+        start, end = complete_phrase(doc, best.start, best.end, ())
+        sentence.answer = sentence.text[start:end]
 
 def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
@@ -264,15 +277,32 @@ def answerable_probability(features: list[dict], scores: list[float]) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, logodds))))
 
 
+def _as_sentence_answer(best: Sentence, sentences: list[Sentence]) -> Sentence:
+    """``best`` answering with its whole sentence (no dateline), joined to the sentence before it in the
+    same chunk when it opens by pointing back ("This development is significant, as ...")."""
+    before = [s for s in sentences if s.evidence is best.evidence and s.end <= best.start]
+    previous = max(before, key=lambda s: s.end) if before and points_back(best.text) else None
+    if previous is None:
+        return replace(best, answer=best.text[dateline_end(best.text):])
+    chunk = best.evidence.chunk
+    text = chunk.text[previous.start - chunk.start: best.end - chunk.start]
+    return replace(best, start=previous.start, text=text, answer=text[dateline_end(text):])
+
+
 def _related(sentences: list[Sentence]) -> list[Citation]:
     """The closest sentences, offered beside a refusal."""
     return [_citation(i, s) for i, s in enumerate(sentences[:3], 1)]
 
 
-def _citation(n: int, sentence: Sentence) -> Citation:
+def _citation(n: int, sentence: Sentence, answering: bool = False) -> Citation:
+    """The sentence as a citation; ``answering``: it gave the short answer, whose words are located in it."""
     chunk = sentence.evidence.chunk
+    at = sentence.text.find(sentence.answer) if answering and sentence.answer else -1
+    words = (sentence.start + at, sentence.start + at + len(sentence.answer)) if at >= 0 else (None, None)
+    if words[0] == sentence.start and words[1] == sentence.end:
+        words = (None, None)  # the whole sentence is the answer: nothing to pick out
     return Citation(
         n=n, article_id=chunk.article_id, title=chunk.title, start=sentence.start, end=sentence.end,
         quote=sentence.text, date=chunk.date, source=chunk.source, path=chunk.path,
-        chunk_start=chunk.start, chunk_text=chunk.text,
+        chunk_start=chunk.start, chunk_text=chunk.text, answer_start=words[0], answer_end=words[1],
     )

@@ -18,13 +18,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.answer.shape import dateline_end
 from bot.text import paragraph_spans, sentence_spans, tokenize
 
 MIN_WORDS = 6  # shorter spans are headings, captions, bylines
 _HEADER_LINE = re.compile(r"^[A-Z][\w ]{0,24}:\s")  # "Source: ...", "Published: ..."
 _SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$")
-# "WASHINGTON, Sept. 3 (Reuters) - " or "PORT HALLAM, April 8, 2024 — " before the first sentence's words.
-_DATELINE = re.compile(r"^[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][\w .,']{1,40}?)?(?:\s*\([^)]{1,30}\))?\s*[-\u2013\u2014]+\s+")
 
 
 @dataclass(frozen=True)
@@ -45,9 +44,7 @@ def summary_candidates(text: str) -> list[tuple[int, int]]:
             sentence = text[start:end]
             if _HEADER_LINE.match(sentence) or not _SENTENCE_END.search(sentence):
                 continue
-            dateline = _DATELINE.match(sentence)
-            if dateline:
-                start += dateline.end()
+            start += dateline_end(sentence)
             if len(text[start:end].split()) >= MIN_WORDS:
                 spans.append((start, end))
     return spans

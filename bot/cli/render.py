@@ -8,8 +8,11 @@ read from a file can drive the terminal.
 
 from __future__ import annotations
 
+import re
 import textwrap
 import unicodedata
+
+import click
 
 from bot.types import Answer, Citation
 
@@ -50,4 +53,16 @@ def _cite(c: Citation, width: int) -> str:
     quote = textwrap.fill(
         f"\u201c{' '.join(printable(c.quote).split())}\u201d", width=width, initial_indent="    ", subsequent_indent="     "
     )
-    return f"{head}\n{quote}\n    {c.path}:{c.start}-{c.end}"
+    return f"{head}\n{_bold_answer(quote, c)}\n    {c.path}:{c.start}-{c.end}"
+
+
+def _bold_answer(quote: str, c: Citation) -> str:
+    """The answer's words in bold inside the quote (a terminal shows it; ``typer.echo`` strips it when piped)."""
+    if c.answer_start is None or c.answer_end is None:
+        return quote
+    words = " ".join(printable(c.quote[c.answer_start - c.start: c.answer_end - c.start]).split())
+    pattern = r"\s+".join(re.escape(w) for w in words.split())
+    found = re.search(pattern, quote) if pattern else None
+    if found is None:
+        return quote
+    return quote[: found.start()] + click.style(found.group(), bold=True, underline=True) + quote[found.end():]

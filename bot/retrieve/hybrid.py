@@ -41,6 +41,15 @@ class Retrieval:
     scorer: SentenceScorer  # sentence/question matching with that generation's IDF table
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage, filled as the answer proceeds
     started: float = 0.0  # perf_counter() when retrieval began
+    opened: OpenGeneration | None = None  # the generation searched, for reading more of it
+
+    def article_chunks(self, article_id: str) -> list[Chunk]:
+        """Every chunk of one article, in article order (for a summary of it)."""
+        if self.opened is None:
+            return []
+        got = self.opened.collection.get(where={"article_id": article_id}, include=["documents", "metadatas"])
+        chunks = [chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        return sorted(chunks, key=lambda c: c.start)
 
 
 @dataclass(frozen=True)
@@ -112,7 +121,7 @@ class IndexReader:
         filters = scoped_filters(query, opened.manifest.articles)
         evidence = [] if admits_nothing(filters) else hybrid_search(self, query.standalone, query.k, filters, timings, opened)
         timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
-        return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started)
+        return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started, opened)
 
     def dense(self, vector: list[float], n: int, filters: Filters, opened: OpenGeneration | None = None
               ) -> list[tuple[Chunk, float]]:

