@@ -32,10 +32,12 @@ ArticleOpt = Annotated[Optional[list[str]], typer.Option("--article", help="Only
 KOpt = Annotated[Optional[int], typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")]
 
 
-def _settings(corpus: Path | None = None, index: Path | None = None):
-    from bot.settings import load_settings
+def _settings(corpus: Path | None = None, index: Path | None = None, **sections):
+    from bot.settings import config_warnings, load_settings
 
-    return load_settings(corpus={"dir": corpus}, index={"dir": index})
+    for line in config_warnings():
+        _err(f"warning: {line}")
+    return load_settings(corpus={"dir": corpus}, index={"dir": index}, **sections)
 
 
 def _filters(source, since, until, article):
@@ -258,11 +260,9 @@ def web(
     index_dir: IndexOpt = None,
 ) -> None:
     """Start the web UI."""
-    from bot.settings import load_settings
-
     if share.lower() not in ("no", "false", "0"):
         raise ConfigError("--share is not supported: the bot serves only this machine or your own network")
-    settings = load_settings(corpus={"dir": corpus}, index={"dir": index_dir}, web={"host": host, "port": port, "auth": auth})
+    settings = _settings(corpus, index_dir, web={"host": host, "port": port, "auth": auth})
     from bot.web.app import serve
 
     serve(settings)
