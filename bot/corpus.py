@@ -6,12 +6,19 @@ untouched) because citations point into it by character offset. Without front
 matter the first non-empty line is the title. ``.html``/``.htm`` saved pages go
 through trafilatura. An article's id is its path relative to the corpus root
 without the extension; its content hash is the SHA-256 of the file's bytes.
+
+Articles are data, and the corpus folder is their boundary: a file (or link)
+that resolves outside it, a file name that is not UTF-8, and front matter that
+is not plain ``key: value`` metadata (YAML aliases, deep nesting, more than
+``MAX_FRONT_MATTER`` characters) are skipped with a reason naming the file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -27,6 +34,7 @@ SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES  # what the corpus reads, and what the 
 _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+MAX_FRONT_MATTER = 64 * 1024  # characters; real front matter is a few hundred
 
 
 @dataclass
@@ -37,7 +45,11 @@ class CorpusScan:
 
 
 def article_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file() and not _hidden(p, root))
+    # Links are listed even when broken or looping, so that reading them reports why they are skipped.
+    return sorted(
+        p for p in root.rglob("*")
+        if p.suffix.lower() in SUFFIXES and (p.is_symlink() or p.is_file()) and not _hidden(p, root)
+    )
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -65,7 +77,7 @@ def load_corpus(root: Path, max_article_mb: float = 50.0, prefer: Collection[str
         try:
             loaded.append(read_article(path, root, max_article_mb))
         except ArticleError as exc:
-            scan.skipped.append((path.relative_to(root).as_posix(), str(exc)))
+            scan.skipped.append((printable_name(path.relative_to(root).as_posix()), str(exc)))
     keepers: dict[str, Article] = {}
     for article in loaded:
         kept = keepers.get(article.content_hash)
@@ -97,14 +109,40 @@ def _replace_id(article: Article, new_id: str) -> Article:
 
 def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Article:
     rel = path.relative_to(root).as_posix()
+    if printable_name(rel) != rel:
+        raise ArticleError(f"{printable_name(rel)}: file name is not UTF-8; rename the file")
+    target = inside_corpus(path, root)
     try:
-        size = path.stat().st_size
+        size = target.stat().st_size
         if size > max_article_mb * 1024 * 1024:
             raise ArticleError(f"{rel}: larger than {max_article_mb:g} MB")
-        raw = path.read_bytes()
+        raw = target.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{rel}: cannot read ({exc.strerror or exc})") from exc
     return parse_article(raw, rel)
+
+
+def printable_name(rel: str) -> str:
+    """``rel`` itself when it is valid UTF-8, else the repr of its bytes (``b'caf\\xe9.txt'``):
+    a name with undecodable bytes cannot be stored, printed or sent to a browser as it is."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return repr(os.fsencode(rel))
+    return rel
+
+
+def inside_corpus(path: Path, root: Path) -> Path:
+    """``path`` resolved (links followed), or ``ArticleError`` when it resolves outside ``root``:
+    a link in the corpus must not make the bot read, index or quote any other file."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        target, base = path.resolve(), root.resolve()
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise ArticleError(f"{rel}: cannot resolve the link ({exc})".splitlines()[0]) from exc
+    if not target.is_relative_to(base):
+        raise ArticleError(f"{rel}: links to a file outside the corpus folder; skipped")
+    return target
 
 
 def parse_article(raw: bytes, rel: str) -> Article:
@@ -146,8 +184,12 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
         raise ArticleError(f"{rel}: front matter opened with '---' is never closed")
     import yaml
 
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ArticleError(f"{rel}: front matter longer than {MAX_FRONT_MATTER // 1024} KB")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_front_matter_loader()) or {}
+    except RecursionError:
+        raise ArticleError(f"{rel}: malformed front matter (nested too deeply)") from None
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
         mark = getattr(exc, "problem_mark", None)
@@ -158,6 +200,24 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
     if not isinstance(meta, dict):
         raise ArticleError(f"{rel}: malformed front matter (expected 'key: value' lines)")
     return meta, text[match.end():]
+
+
+@functools.cache
+def _front_matter_loader():
+    """PyYAML's safe loader without anchors and aliases: a few hundred bytes of nested aliases
+    (a "billion laughs") expand to gigabytes when the values are turned into text."""
+    import yaml
+
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML anchors and aliases (&name, *name) are not allowed", event.start_mark
+                )
+            return super().compose_node(parent, index)
+
+    return FrontMatterLoader
 
 
 def _parse_html(text: str, rel: str) -> tuple[dict, str]:

@@ -10,6 +10,7 @@ caller says so. Re-indexing after a change is ``bot.index.build``.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tempfile
@@ -17,12 +18,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
-from bot.corpus import SUFFIXES, parse_article, read_article
+from bot.corpus import SUFFIXES, inside_corpus, parse_article, read_article
 from bot.errors import ArticleError, BotError
 from bot.settings import Settings
 from bot.index.store import read_current_manifest
 from bot.types import Article, Citation
 
+_log = logging.getLogger(__name__)
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 _MAX_NAME = 120
 
@@ -66,11 +68,22 @@ def list_articles(settings: Settings, query: str = "") -> list[LibraryEntry]:
         LibraryEntry(id=i, path=m["path"], title=m["title"], date=m.get("date"), source=m.get("source"),
                      chunks=m["chunks"])
         for i, m in manifest.articles.items()
-        if all(w in m["title"].lower() for w in words)
+        if all(w in m["title"].lower() for w in words) and _in_corpus(settings, m["path"])
     ]
     entries.sort(key=lambda e: e.title.lower())
     entries.sort(key=lambda e: e.date or "", reverse=True)
     return entries
+
+
+def _in_corpus(settings: Settings, path: str) -> bool:
+    """False, with a warning naming it, for an entry whose file now resolves outside the corpus
+    (an index built before links were checked, or a link swapped in since)."""
+    try:
+        inside_corpus(settings.corpus.dir / path, settings.corpus.dir)
+    except ArticleError as exc:
+        _log.warning("skipped %s", exc)
+        return False
+    return True
 
 
 def sources(settings: Settings) -> list[str]:
@@ -159,10 +172,14 @@ def _indexed_with_hash(settings: Settings, content_hash: str) -> str | None:
 def delete_article(settings: Settings, path: str) -> str:
     """Remove one article file (corpus-relative ``path``) from the corpus; returns that path."""
     root = settings.corpus.dir.resolve()
-    target = (root / path).resolve()
+    link = Path(os.path.normpath(root / path))
+    if link.is_symlink() and link.parent.resolve().is_relative_to(root) and link.suffix.lower() in SUFFIXES:
+        target = link  # remove the link itself, never what it points to
+    else:
+        target = (root / path).resolve()
     if not target.is_relative_to(root) or target == root or target.suffix.lower() not in SUFFIXES:
         raise ArticleError(f"{path}: not an article in the corpus folder")
-    if not target.is_file():
+    if not target.is_file() and not target.is_symlink():
         raise ArticleError(f"{path}: no such article in {settings.corpus.dir}/ (already deleted?)")
     try:
         target.unlink()
@@ -172,7 +189,10 @@ def delete_article(settings: Settings, path: str) -> str:
 
 
 def cited_article(settings: Settings, citation: Citation) -> Article | None:
-    """The cited article as it is on disk, or None when it is gone or no longer holds the quote there."""
+    """The cited article as it is on disk, or None when it is gone, resolves outside the corpus
+    or no longer holds the quote there."""
+    if not _in_corpus(settings, citation.path):
+        return None
     try:
         article = read_article(settings.corpus.dir / citation.path, settings.corpus.dir, settings.corpus.max_article_mb)
     except (BotError, ValueError):
@@ -186,6 +206,8 @@ def cited_passage(settings: Settings, citation: Citation) -> tuple[str, int, int
     From the article on disk when it still holds the quote at the cited offsets,
     otherwise from the indexed chunk the citation carries.
     """
+    if not _in_corpus(settings, citation.path):  # show nothing from that file beyond the quote itself
+        return citation.quote, 0, len(citation.quote)
     article = cited_article(settings, citation)
     if article is not None:
         text, start, end = article.text, citation.start, citation.end
