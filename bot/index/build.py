@@ -40,6 +40,7 @@ from bot.index.store import (
 from bot.types import Chunk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+LARGE_ARTICLE_CHARS = 1_000_000
 _LOCK = ".build.lock"
 _PID = ".build.pid"
 
@@ -130,7 +131,8 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
         fresh = plan.add + plan.update
         chunks: list[Chunk] = []
         for done, article in enumerate(fresh, 1):
-            chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens, settings.chunking.overlap_sentences))
+            chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens,
+                                        settings.chunking.overlap_sentences, _large_article_progress(progress, article)))
             _report(progress, "chunking", done, len(fresh))
         added_ids = {a.id for a in plan.add}
         report.added = sum(1 for c in chunks if c.article_id in added_ids)
@@ -194,6 +196,13 @@ def _start_from(settings: Settings, plan: Plan, generation: Path) -> Plan:
     else:
         shutil.rmtree(generation / "chroma", ignore_errors=True)
     return diff_corpus(plan.scan, None, reason)
+
+
+def _large_article_progress(progress: Progress | None, article):
+    """A large article gets its own progress line (in characters): it can take a while on its own."""
+    if progress is None or len(article.text) < LARGE_ARTICLE_CHARS:
+        return None
+    return lambda done, total: progress(f"chunking {article.path}", done, total)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
