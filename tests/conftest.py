@@ -146,3 +146,164 @@ def model_tokenizer():
     from bot.settings import DEFAULT_EMBEDDER
 
     return AutoTokenizer.from_pretrained(str(model_path(DEFAULT_EMBEDDER)), local_files_only=True)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class ChromaServer:
+    """A real ``chroma run`` (the CLI installed with chromadb) on 127.0.0.1, storing in ``path``."""
+
+    def __init__(self, path: Path, log: Path):
+        self.path, self.log = path, log
+        self.host, self.port = "127.0.0.1", free_port()
+        self.process = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout: float = 120) -> None:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        chroma = Path(sys.executable).parent / "chroma"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(chroma), "run", "--path", str(self.path), "--host", self.host, "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"http://{self.address}/api/v2/heartbeat", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"chroma run gave no heartbeat within {timeout} s: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+    def settings(self, corpus: Path, index: Path, **index_settings):
+        """Settings whose index lives on this server."""
+        from bot.settings import Settings
+
+        return Settings().with_overrides(
+            corpus={"dir": corpus},
+            index={"dir": index, "chroma_host": self.host, "chroma_port": self.port, **index_settings},
+        )
+
+    def collections(self) -> dict[str, dict]:
+        """Name -> metadata of every collection on the server."""
+        import chromadb
+
+        client = chromadb.HttpClient(host=self.host, port=self.port, settings=chromadb.Settings(anonymized_telemetry=False))
+        return {c.name: dict(c.metadata or {}) for c in client.list_collections()}
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One real Chroma server for the session; tests share it as index folders would (each test
+    uses its own index folders). A test that stops it must start it again."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(root / "data", root / "chroma.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_chroma_server(tmp_path):
+    """A real Chroma server of this test's own, free to be stopped and restarted."""
+    server = ChromaServer(tmp_path / "chroma-data", tmp_path / "chroma.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+class TokenGate:
+    """A reverse proxy in front of a Chroma server that lets through only requests carrying
+    ``Authorization: Bearer <token>`` (Chroma 1.x serves no auth of its own: deployments put a proxy
+    in front, which answers 403 like this one)."""
+
+    def __init__(self, upstream: ChromaServer, token: str):
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        gate = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _forward(self):
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    body = b'{"error":"Forbidden","message":"missing or wrong token"}'
+                    self.send_response(403)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                connection = http.client.HTTPConnection(upstream.host, upstream.port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                connection.request(self.command, self.path, body=body, headers=headers)
+                reply = connection.getresponse()
+                data = reply.read()
+                self.send_response(reply.status)
+                for name, value in reply.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                connection.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host, self.port = "127.0.0.1", self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def token_gate(chroma_server):
+    """``make(token)``: a token-checking proxy in front of the session's Chroma server."""
+    gates = []
+
+    def make(token: str) -> TokenGate:
+        gates.append(TokenGate(chroma_server, token))
+        return gates[-1]
+
+    yield make
+    for gate in gates:
+        gate.close()
