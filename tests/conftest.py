@@ -88,6 +88,29 @@ def squad_v1_settings(tmp_path_factory, embedder):
     return settings
 
 
+DISTRICTS = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy", "Juniper", "Kapok",
+             "Larch", "Maple", "Nutmeg", "Oak", "Pine", "Quince", "Rowan", "Spruce", "Teak"]
+DISTRICT_REPORTS = [f"The storm knocked out power to {100 + i * 37} homes in the {name} district."
+                    for i, name in enumerate(DISTRICTS)]
+
+
+@pytest.fixture(scope="session")
+def hnsw_index_base(tmp_path_factory, embedder):
+    """A folder with corpus/ and index/ big enough for Chroma to write its HNSW files: more records
+    (1,100) than it keeps in its write-ahead log (1,000). The articles share 20 texts, so embedding is cheap."""
+    from bot.index import build
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("hnsw")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for n in range(1100):
+        (corpus / f"a{n:04d}.md").write_text(f"---\ntitle: Article {n}\n---\n{DISTRICT_REPORTS[n % 20]}\n")
+    build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"}), embedder=embedder)
+    assert list((root / "index").glob("gen-*/chroma/*/header.bin")), "the HNSW index is on disk"
+    return root
+
+
 @pytest.fixture
 def web_server(tmp_path, embedder):
     """Start the web UI in this process on a free 127.0.0.1 port; returns ``start(...) -> (WebApp, url)``.
@@ -251,8 +274,6 @@ class TokenGate:
         import http.client
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        gate = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # quiet

@@ -147,6 +147,26 @@ def test_collections_this_index_did_not_make_are_never_deleted_or_read(chroma_se
     )
 
 
+def test_a_collection_deleted_from_the_server_is_named_and_the_next_index_run_rebuilds_it(chroma_server, tmp_path, embedder):
+    import chromadb
+
+    from bot.retrieve import IndexReader
+
+    settings = chroma_server.settings(make_corpus(tmp_path / "corpus", TRAINS), tmp_path / "index")
+    build(settings, embedder=embedder)
+    _, manifest = read_current_manifest(settings)
+    chromadb.HttpClient(host=chroma_server.host, port=chroma_server.port,
+                        settings=chromadb.Settings(anonymized_telemetry=False)).delete_collection(manifest.collection)
+    with pytest.raises(IndexCorruptError) as caught:
+        IndexReader(settings, embedder=embedder)
+    assert str(caught.value) == (
+        f'collection {manifest.collection} is missing from the Chroma server at {chroma_server.address}: '
+        'run "bot index --rebuild"'
+    )
+    assert build(settings, embedder=embedder).full_build.kind == "unreadable"
+    assert top_article(settings, embedder, "How long did the train trip take?") == "train"
+
+
 def test_a_stopped_server_is_one_line_naming_it_and_answers_come_back_after_a_restart(private_chroma_server, tmp_path, embedder):
     from bot.engine import Engine
 

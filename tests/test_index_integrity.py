@@ -1,8 +1,7 @@
 """Damage in any part of a generation: ``--verify`` finds it, ``bot index`` rebuilds it.
 
-Real Chroma and real BM25 files, damaged the way a disk or a careless copy damages them.
-The index holds more records than Chroma keeps in its write-ahead log (1,000), so its HNSW
-files are written and read; its 1,100 articles share 20 texts, so embedding them is cheap.
+Real Chroma and real BM25 files, damaged the way a disk or a careless copy damages them,
+in an index big enough for Chroma to write its HNSW files (see ``hnsw_index_base``).
 """
 
 from __future__ import annotations
@@ -18,31 +17,14 @@ import pytest
 from bot.index import build, verify
 from bot.index.store import current_generation
 from bot.settings import Settings
+from conftest import DISTRICT_REPORTS as BODIES
 
 pytestmark = pytest.mark.slow
 
-DISTRICTS = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy", "Juniper", "Kapok",
-             "Larch", "Maple", "Nutmeg", "Oak", "Pine", "Quince", "Rowan", "Spruce", "Teak"]
-BODIES = [f"The storm knocked out power to {100 + i * 37} homes in the {name} district." for i, name in enumerate(DISTRICTS)]
-
-
-@pytest.fixture(scope="module")
-def big_base(tmp_path_factory, embedder):
-    root = tmp_path_factory.mktemp("integrity")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for n in range(1100):
-        (corpus / f"a{n:04d}.md").write_text(f"---\ntitle: Article {n}\n---\n{BODIES[n % 20]}\n")
-    build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"}), embedder=embedder)
-    hnsw = list((root / "index").glob("gen-*/chroma/*/header.bin"))
-    assert hnsw, "the HNSW index is on disk"
-    return root
-
-
 @pytest.fixture
-def big(big_base, tmp_path):
-    shutil.copytree(big_base / "corpus", tmp_path / "corpus")
-    shutil.copytree(big_base / "index", tmp_path / "index")
+def big(hnsw_index_base, tmp_path):
+    shutil.copytree(hnsw_index_base / "corpus", tmp_path / "corpus")
+    shutil.copytree(hnsw_index_base / "index", tmp_path / "index")
     return Settings().with_overrides(corpus={"dir": tmp_path / "corpus"}, index={"dir": tmp_path / "index"})
 
 

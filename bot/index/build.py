@@ -22,7 +22,8 @@ from bot.chunking import chunk_article
 from bot.corpus import check_corpus_folder
 from bot.errors import IndexBuildError, IndexCorruptError, IndexLockedError
 from bot.index.bm25 import build_bm25
-from bot.index.chroma import build_failure, collection_name, read_index_id
+from bot.index.chroma import collection_name, read_index_id
+from bot.index.failures import build_failure
 from bot.index.integrity import check_generation
 from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
 from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash

@@ -1,4 +1,4 @@
-"""Chroma clients, whose collection is whose, and what a Chroma failure means to the user.
+"""Chroma clients, whose collection is whose, and reading an index that cannot be written to.
 
 Embedded, each generation folder holds its own Chroma database. On a shared
 server (``index.chroma_host``) every generation of every index folder is its own
@@ -13,14 +13,11 @@ Chroma writes when it opens a database folder, even to read. A reader whose
 index folder is read-only or on a full disk opens a private copy in the
 system's temporary folder instead (removed when the collection is dropped).
 
-``chroma_failure`` turns what Chroma raises into one line that says what is
-wrong (server unreachable, token refused, disk full, folder read-only); other
-failures stay for the caller to report.
+What a Chroma failure means to the user is ``bot.index.failures``.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import secrets
 import shutil
@@ -29,7 +26,8 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from bot.errors import BotError, IndexCorruptError, IndexUnavailableError
+from bot.errors import IndexCorruptError, IndexUnavailableError
+from bot.index.failures import chroma_failure, disk_full, server_address
 from bot.settings import Settings
 
 COLLECTION = "chunks"  # the collection's name in an embedded generation
@@ -37,10 +35,6 @@ INDEX_ID = ".index-id"
 OWNER_KEY = "newsbot_index"
 GENERATION_KEY = "newsbot_generation"
 COPY_PREFIX = "newsbot-index-copy-"
-
-
-def server_address(settings: Settings) -> str:
-    return f"{settings.index.chroma_host}:{settings.index.chroma_port}"
 
 
 def ensure_index_id(index_dir: Path) -> str:
@@ -94,58 +88,6 @@ def make_client(settings: Settings, chroma_dir: Path | None = None):
     return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
 
 
-def chroma_failure(settings: Settings, exc: BaseException, folder: Path | None = None) -> BotError | None:
-    """The one-line error for a failure whose cause is known (the server, its token, the disk),
-    or None. ``folder`` is where an embedded database was being opened or written."""
-    chain = _causes(exc)
-    if settings.index.chroma_host:
-        address = server_address(settings)
-        if any(_refused_token(e) for e in chain):
-            return IndexUnavailableError(
-                f"the Chroma server at {address} refused the token: check index.chroma_token (BOT_INDEX__CHROMA_TOKEN)"
-            )
-        if any(_unreachable(e) for e in chain):
-            over = " over HTTPS" if settings.index.chroma_ssl else ""
-            return IndexUnavailableError(
-                f"Chroma server at {address} is unreachable{over}: start it, or check index.chroma_host, "
-                "index.chroma_port and index.chroma_ssl"
-            )
-    where = f" at {folder}/" if folder is not None else ""
-    if any(_disk_full(e) for e in chain):
-        return IndexUnavailableError(f"the disk is full{where}: free some space")
-    if any(_read_only(e) for e in chain):
-        return IndexUnavailableError(f"the index folder{where} is read-only: bot index needs to write there")
-    return None
-
-
-def build_failure(settings: Settings, exc: BaseException) -> BotError:
-    """What a failed build tells the user: ``exc`` itself when it is a ``BotError``, except that a full
-    disk is always named (Chroma reports it as "Error in compaction", or as an unexpected OSError 28)."""
-    index_dir = settings.index.dir
-    failure = chroma_failure(settings, exc, index_dir)
-    free = _free_bytes(index_dir)
-    compaction = any("Error in compaction" in str(e) for e in _causes(exc))
-    if (failure is not None and "disk is full" in str(failure)) or free < 16 * 2**20 or (compaction and free < 256 * 2**20):
-        shown = f"{free / 2**20:.1f} MB" if free < 2**30 else f"{free / 2**30:.1f} GB"
-        return IndexBuildError(
-            f'the disk is full at {index_dir}/ ({shown} free): free some space and run "bot index" again; '
-            "the previous index keeps answering"
-        )
-    if isinstance(exc, BotError):
-        return exc
-    return failure or IndexBuildError(f"index build failed, previous index kept: {exc}".splitlines()[0])
-
-
-def _free_bytes(folder: Path) -> float:
-    for path in (folder, *folder.parents):
-        try:
-            stats = os.statvfs(path)
-        except OSError:
-            continue
-        return stats.f_bavail * stats.f_frsize
-    return float("inf")
-
-
 def open_collection_for_reading(settings: Settings, generation: Path, manifest) -> Any:
     """The collection of ``generation``, checked to be the one its manifest describes.
 
@@ -158,10 +100,14 @@ def open_collection_for_reading(settings: Settings, generation: Path, manifest) 
         try:
             collection = make_client(settings).get_collection(name, embedding_function=None)
         except Exception as exc:
-            raise chroma_failure(settings, exc) or IndexCorruptError(
+            from chromadb.errors import NotFoundError
+
+            missing = IndexCorruptError(
                 f"collection {name} is missing from the Chroma server at {server_address(settings)}: "
                 'run "bot index --rebuild"'
-            ) from exc
+            )
+            failure = chroma_failure(settings, exc)
+            raise failure or (missing if isinstance(exc, NotFoundError) else IndexCorruptError(unreadable(settings.index.dir))) from exc
         check_owner(settings, collection, manifest.index_id, generation)
         return collection
     chroma_dir = generation / "chroma"
@@ -209,19 +155,38 @@ def delete_own_collection(settings: Settings, generation: Path) -> bool:
 
 
 def private_copy(chroma_dir: Path, parent: Path | None = None) -> Path:
-    """A copy of an embedded database folder to open instead of the original; raises
-    ``IndexUnavailableError`` when there is no room for it."""
-    target = Path(tempfile.mkdtemp(prefix=COPY_PREFIX, dir=parent))
+    """A copy of an embedded database folder to open instead of the original, in a temporary
+    folder; raises ``IndexUnavailableError`` when there is no room for it."""
+    advice = "free some space, or set TMPDIR to a folder with room"
+    try:  # tempfile skips temporary folders it cannot write to, and fails when none is left
+        target = Path(tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-", dir=parent))
+    except OSError as exc:
+        raise IndexUnavailableError(f"no temporary folder has room for a copy of the index for reading: {advice}") from exc
+    _sweep_copies(target.parent)
     try:
         shutil.copytree(chroma_dir, target / "chroma")
     except OSError as exc:
         shutil.rmtree(target, ignore_errors=True)
-        if exc.errno == errno.ENOSPC or _disk_full(exc):
+        if disk_full(exc):
             raise IndexUnavailableError(
-                f"the disk is full at {target.parent}/, where a copy of the index for reading goes: free some space"
+                f"{target.parent}/ has no room for a copy of the index for reading: {advice}"
             ) from exc
         raise
     return target
+
+
+def _sweep_copies(folder: Path) -> None:
+    """Remove the copies of processes that died without removing theirs (killed, say)."""
+    for path in folder.glob(f"{COPY_PREFIX}*"):
+        pid = path.name[len(COPY_PREFIX):].split("-")[0]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            shutil.rmtree(path, ignore_errors=True)
+        except OSError:  # alive, but someone else's
+            pass
 
 
 def _open_private_copy(settings: Settings, chroma_dir: Path):
@@ -249,46 +214,3 @@ def _open_private_copy(settings: Settings, chroma_dir: Path):
 def _writable(folder: Path) -> bool:
     # access() also says no for a read-only mount, even to root.
     return all(os.access(p, os.W_OK) for p in (folder, folder / "chroma.sqlite3"))
-
-
-def _causes(exc: BaseException) -> list[BaseException]:
-    seen: list[BaseException] = []
-    todo = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or any(current is s for s in seen):
-            continue
-        seen.append(current)
-        todo.extend([current.__cause__, current.__context__])
-    return seen
-
-
-def _refused_token(exc: BaseException) -> bool:
-    from chromadb.errors import AuthorizationError, ChromaAuthError
-
-    if isinstance(exc, (ChromaAuthError, AuthorizationError)):
-        return True
-    response = getattr(exc, "response", None)  # httpx.HTTPStatusError
-    return getattr(response, "status_code", None) in (401, 403)
-
-
-def _unreachable(exc: BaseException) -> bool:
-    import httpx
-
-    if isinstance(exc, (httpx.TransportError, ConnectionError)):
-        return True
-    return isinstance(exc, ValueError) and "Could not connect to a Chroma server" in str(exc)
-
-
-def _disk_full(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return True
-    text = str(exc)
-    return "database or disk is full" in text or "No space left on device" in text
-
-
-def _read_only(exc: BaseException) -> bool:
-    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return True
-    text = str(exc)
-    return "readonly database" in text or "Read-only file system" in text

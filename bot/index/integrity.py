@@ -52,7 +52,8 @@ def check_generation(settings: Settings, generation: Path, manifest) -> Generati
     Raises ``IndexCorruptError`` when its Chroma database cannot be opened at all, and
     ``IndexUnavailableError`` when the server, its token or the disk is the reason.
     """
-    from bot.index.chroma import chroma_failure, private_copy
+    from bot.index.chroma import private_copy
+    from bot.index.failures import chroma_failure
 
     if settings.index.chroma_host:
         from bot.index.chroma import open_collection_for_reading

@@ -33,7 +33,6 @@ from typing import Any
 from bot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from bot.index.bm25 import ids_path
 from bot.index.chroma import (
-    chroma_failure,
     check_owner,
     collection_metadata,
     collection_name,
@@ -42,6 +41,7 @@ from bot.index.chroma import (
     make_client,
     read_index_id,
 )
+from bot.index.failures import chroma_failure
 from bot.settings import Settings, shape_hash
 
 FORMAT_VERSION = 1

@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import IndexCorruptError, RetrievalError
-from bot.index.chroma import chroma_failure, open_collection_for_reading
+from bot.index.chroma import open_collection_for_reading
+from bot.index.failures import chroma_failure
 from bot.index.records import chroma_where, chunk_from_record
 from bot.index.store import Manifest, read_current_manifest, unreadable
 from bot.settings import Settings
