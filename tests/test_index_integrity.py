@@ -96,10 +96,25 @@ def test_bm25_ids_that_disagree_with_its_files_are_reported_and_rebuilt(big, emb
 
 
 def test_an_intact_index_is_checked_and_left_unchanged(big, embedder):
-    before = {p: p.stat().st_mtime_ns for p in big.index.dir.rglob("*") if p.is_file()}
+    (big.index.dir / ".checked").unlink()  # what a build remembers it checked: gone, so it checks
+    generation = current_generation(big.index.dir)
+    before = {p: p.stat().st_mtime_ns for p in generation.rglob("*") if p.is_file()}
     report = build(big, embedder=embedder)
     assert report.full_build is None and report.unchanged == 1100 and report.embedded == 0
-    assert {p: p.stat().st_mtime_ns for p in big.index.dir.rglob("*") if p.is_file()} == before
+    assert {p: p.stat().st_mtime_ns for p in generation.rglob("*") if p.is_file()} == before
+    assert json.loads((big.index.dir / ".checked").read_text())["generation"] == generation.name
+
+
+def test_a_check_is_skipped_only_while_the_files_are_as_they_were_when_checked(big, embedder, monkeypatch):
+    import importlib
+
+    building = importlib.import_module("bot.index.build")  # the module, not the function bot.index exports
+    checked = []
+    monkeypatch.setattr(building, "check_generation", lambda *a: checked.append(a) or pytest.fail("checked"))
+    assert build(big, embedder=embedder).full_build is None and not checked
+    monkeypatch.undo()
+    garble("bm25/vocab.index.json")(current_generation(big.index.dir))  # same size, a new modification time
+    assert build(big, embedder=embedder).full_build.kind == "damaged"
 
 
 def test_the_cli_reports_a_crashing_hnsw_header_and_repairs_it(big):

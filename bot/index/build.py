@@ -24,7 +24,7 @@ from bot.errors import IndexBuildError, IndexCorruptError, IndexLockedError
 from bot.index.bm25 import build_bm25
 from bot.index.chroma import collection_name, read_index_id
 from bot.index.failures import build_failure
-from bot.index.integrity import check_generation
+from bot.index.integrity import check_generation, remember_checked, unchanged_since_checked
 from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
 from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
@@ -155,6 +155,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
         sync_tree(generation)  # everything on disk before readers are pointed at it
         _report(progress, "finishing", 1, 2)
         switch_current(index_dir, generation)
+        remember_checked(index_dir, generation)  # as written: a later change to its files means a check
         _report(progress, "finishing", 2, 2)
     except Exception as exc:
         failure = build_failure(settings, exc)  # before the generation goes: a full disk is still full
@@ -170,7 +171,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
 def _unless_damaged(settings: Settings, plan: Plan) -> Plan:
     """The plan, or a build from scratch when any part of the current generation is damaged or
     disagrees with its manifest: whatever ``bot index --verify`` finds broken, ``bot index`` rebuilds."""
-    if plan.previous is None:
+    if plan.previous is None or unchanged_since_checked(settings.index.dir, plan.previous[0]):
         return plan
     try:
         check = check_generation(settings, *plan.previous)
@@ -181,6 +182,7 @@ def _unless_damaged(settings: Settings, plan: Plan) -> Plan:
     disagreements = check.disagreements(plan.previous[1])
     if disagreements:
         return diff_corpus(plan.scan, None, FullBuild("records_lost", disagreements[0]))
+    remember_checked(settings.index.dir, plan.previous[0])
     return plan
 
 

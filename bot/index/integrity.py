@@ -8,12 +8,18 @@ stored vectors). Chroma kills its process (SIGSEGV) on some damaged HNSW files, 
 writes to any folder it opens, so an embedded generation is checked by a child
 process (``python -m bot.index.probe``) on a private copy of its Chroma folder. A
 collection on a server is checked in this process: a damaged server does not crash us.
+
+That takes a few seconds, so ``bot index`` skips it while the generation's files are
+exactly as they were (same sizes and modification times) when it last passed or was
+built: ``index/.checked`` remembers that. ``--verify`` always checks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
+import os
 import shutil
 import signal
 import subprocess
@@ -27,6 +33,7 @@ from bot.settings import Settings
 
 SAMPLE = 20  # stored vectors looked up through the HNSW index
 PROBE_TIMEOUT = 600
+CHECKED = ".checked"
 
 
 @dataclass
@@ -78,6 +85,34 @@ def check_generation(settings: Settings, generation: Path, manifest) -> Generati
         bm25_ids=found.get("bm25_ids"),
         problems=list(found.get("problems", [])),
     )
+
+
+def fingerprint(generation: Path) -> str:
+    """Sizes and modification times of every file of the generation (any damage changes them)."""
+    entries = []
+    for folder, _dirs, files in os.walk(generation):
+        for name in files:
+            stat = os.stat(os.path.join(folder, name))
+            entries.append((os.path.relpath(os.path.join(folder, name), generation), stat.st_size, stat.st_mtime_ns))
+    return hashlib.sha256(json.dumps(sorted(entries)).encode()).hexdigest()
+
+
+def unchanged_since_checked(index_dir: Path, generation: Path) -> bool:
+    try:
+        seen = json.loads((index_dir / CHECKED).read_text(encoding="utf-8"))
+        return seen == {"generation": generation.name, "fingerprint": fingerprint(generation)}
+    except (OSError, ValueError):
+        return False
+
+
+def remember_checked(index_dir: Path, generation: Path) -> None:
+    """Record that ``generation`` is whole as its files are now (written by the writer only)."""
+    from bot.index.store import write_json_atomic
+
+    try:
+        write_json_atomic(index_dir / CHECKED, {"generation": generation.name, "fingerprint": fingerprint(generation)})
+    except OSError:  # only a shortcut: without it the next run checks again
+        pass
 
 
 def _probe(generation: Path, chroma_dir: Path | None, dimension: int) -> dict:
