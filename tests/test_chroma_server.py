@@ -147,6 +147,19 @@ def test_collections_this_index_did_not_make_are_never_deleted_or_read(chroma_se
     )
 
 
+def test_discarding_a_temporary_index_removes_its_collections_only(chroma_server, tmp_path, embedder):
+    from bot.index.store import discard_index
+
+    keep = chroma_server.settings(make_corpus(tmp_path / "a" / "corpus", TRAINS), tmp_path / "a" / "index")
+    temporary = chroma_server.settings(make_corpus(tmp_path / "b" / "corpus", STORMS), tmp_path / "b" / "index")
+    build(keep, embedder=embedder)
+    build(temporary, embedder=embedder)
+    kept, dropped = own_collections(chroma_server, keep), own_collections(chroma_server, temporary)
+    discard_index(temporary)
+    assert kept <= set(chroma_server.collections()) and dropped.isdisjoint(chroma_server.collections())
+    assert top_article(keep, embedder, "How long did the train trip take?") == "train"
+
+
 def test_a_collection_deleted_from_the_server_is_named_and_the_next_index_run_rebuilds_it(chroma_server, tmp_path, embedder):
     import chromadb
 

@@ -171,10 +171,13 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, e
 def _unless_damaged(settings: Settings, plan: Plan) -> Plan:
     """The plan, or a build from scratch when any part of the current generation is damaged or
     disagrees with its manifest: whatever ``bot index --verify`` finds broken, ``bot index`` rebuilds."""
-    if plan.previous is None or unchanged_since_checked(settings.index.dir, plan.previous[0]):
+    if plan.previous is None:
+        return plan
+    known_good = unchanged_since_checked(settings.index.dir, plan.previous[0])
+    if known_good and not settings.index.chroma_host:
         return plan
     try:
-        check = check_generation(settings, *plan.previous)
+        check = check_generation(settings, *plan.previous, skip_local=known_good)
     except IndexCorruptError:
         return diff_corpus(plan.scan, None, FullBuild("unreadable"))
     if check.problems:

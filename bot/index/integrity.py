@@ -9,9 +9,10 @@ writes to any folder it opens, so an embedded generation is checked by a child
 process (``python -m bot.index.probe``) on a private copy of its Chroma folder. A
 collection on a server is checked in this process: a damaged server does not crash us.
 
-That takes a few seconds, so ``bot index`` skips it while the generation's files are
-exactly as they were (same sizes and modification times) when it last passed or was
-built: ``index/.checked`` remembers that. ``--verify`` always checks.
+That takes a few seconds, so ``bot index`` skips the files of the generation folder
+while they are exactly as they were (same sizes and modification times) when they last
+passed or were built: ``index/.checked`` remembers that. A collection on a server is
+always checked (its files are not ours to see), and ``--verify`` always checks everything.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ class GenerationCheck:
         return out
 
 
-def check_generation(settings: Settings, generation: Path, manifest) -> GenerationCheck:
-    """Every part of ``generation`` opened and checked against ``manifest``.
+def check_generation(settings: Settings, generation: Path, manifest, skip_local: bool = False) -> GenerationCheck:
+    """Every part of ``generation`` opened and checked against ``manifest`` (only the collection on
+    the server when ``skip_local``: the folder's files are known to be as they were when checked).
 
     Raises ``IndexCorruptError`` when its Chroma database cannot be opened at all, and
     ``IndexUnavailableError`` when the server, its token or the disk is the reason.
@@ -70,7 +72,7 @@ def check_generation(settings: Settings, generation: Path, manifest) -> Generati
             found = check_collection(collection, manifest.dimension)
         except Exception as exc:
             raise chroma_failure(settings, exc) or IndexCorruptError(_unreadable(settings)) from exc
-        lexical = _probe(generation, None, manifest.dimension)
+        lexical = {"problems": []} if skip_local else _probe(generation, None, manifest.dimension)
         found = {**found, "bm25_ids": lexical.get("bm25_ids"), "problems": found["problems"] + lexical["problems"]}
     else:
         copy = private_copy(generation / "chroma")

@@ -267,6 +267,13 @@ def remove_generation(settings: Settings, generation: Path) -> None:
     shutil.rmtree(trash, ignore_errors=True)
 
 
+def discard_index(settings: Settings) -> None:
+    """Remove every generation of this index folder, and on a server its collections (a temporary
+    index, e.g. ``bot eval``'s, must not leave collections behind)."""
+    for path in generation_dirs(settings.index.dir):
+        remove_generation(settings, path)
+
+
 def sweep_trash(index_dir: Path) -> None:
     for path in index_dir.glob(f"{TRASH_PREFIX}*"):
         shutil.rmtree(path, ignore_errors=True)
