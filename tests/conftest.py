@@ -179,6 +179,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _stop_with_parent() -> None:
+    """In the child, before exec: on Linux, be sent SIGTERM when the test process dies (even of a
+    crash that skips fixture teardown), so no server outlives its tests."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
 class ChromaServer:
     """A real ``chroma run`` (the CLI installed with chromadb) on 127.0.0.1, storing in ``path``."""
 
@@ -201,7 +212,7 @@ class ChromaServer:
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [str(chroma), "run", "--path", str(self.path), "--host", self.host, "--port", str(self.port)],
-                stdout=log, stderr=subprocess.STDOUT,
+                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_stop_with_parent,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
