@@ -11,15 +11,22 @@ lines (``bot.dates.article_date``); a date that cannot be read never stops an
 article from loading, it stays undated with a note. An article's id is its path
 relative to the corpus root without the extension; its content hash is the
 SHA-256 of the file's bytes.
+
+Articles are data, and the corpus folder is their boundary: a file (or link)
+that resolves outside it, a file name that is not UTF-8, and front matter that
+is not plain ``key: value`` metadata (YAML aliases, deep nesting, more than
+``MAX_FRONT_MATTER`` characters) are skipped with a reason naming the file.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import logging
+import os
 import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from bot.dates import HEADER_LINES, article_date
@@ -36,6 +43,7 @@ _FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?\n")
 _BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _HEADER_FIELD = re.compile(r"^\s*(?P<key>source|author|by|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.I)
+MAX_FRONT_MATTER = 64 * 1024  # characters; real front matter is a few hundred
 
 
 @dataclass
@@ -52,7 +60,11 @@ class CorpusScan:
 
 
 def article_files(root: Path) -> list[Path]:
-    return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and p.is_file() and not _hidden(p, root))
+    # Links are listed even when broken or looping, so that reading them reports why they are skipped.
+    return sorted(
+        p for p in root.rglob("*")
+        if p.suffix.lower() in SUFFIXES and (p.is_symlink() or p.is_file()) and not _hidden(p, root)
+    )
 
 
 def _hidden(path: Path, root: Path) -> bool:
@@ -80,7 +92,7 @@ def load_corpus(root: Path, max_article_mb: float = 50.0, prefer: Collection[str
         try:
             article, notes = _read(path, root, max_article_mb)
         except ArticleError as exc:
-            scan.skipped.append((path.relative_to(root).as_posix(), str(exc)))
+            scan.skipped.append((printable_name(path.relative_to(root).as_posix()), str(exc)))
             continue
         loaded.append(article)
         scan.date_notes.extend((article.path, f"{article.path}: {note}; left undated" if article.date is None
@@ -121,14 +133,51 @@ def read_article(path: Path, root: Path, max_article_mb: float = 50.0) -> Articl
 
 def _read(path: Path, root: Path, max_article_mb: float) -> tuple[Article, list[str]]:
     rel = path.relative_to(root).as_posix()
+    if printable_name(rel) != rel:
+        raise ArticleError(f"{printable_name(rel)}: file name is not UTF-8; rename the file")
+    target = inside_corpus(path, root)
     try:
-        size = path.stat().st_size
+        size = target.stat().st_size
         if size > max_article_mb * 1024 * 1024:
             raise ArticleError(f"{rel}: larger than {max_article_mb:g} MB")
-        raw = path.read_bytes()
+        raw = target.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{rel}: cannot read ({exc.strerror or exc})") from exc
     return parse_with_notes(raw, rel)
+
+
+def printable_name(rel: str) -> str:
+    """``rel`` itself when it is valid UTF-8, else the repr of its bytes (``b'caf\\xe9.txt'``):
+    a name with undecodable bytes cannot be stored, printed or sent to a browser as it is."""
+    try:
+        rel.encode("utf-8")
+    except UnicodeEncodeError:
+        return repr(os.fsencode(rel))
+    return rel
+
+
+def inside_corpus(path: Path, root: Path) -> Path:
+    """``path`` resolved (links followed), or ``ArticleError`` when it resolves outside ``root``:
+    a link in the corpus must not make the bot read, index or quote any other file."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        target, base = path.resolve(), root.resolve()
+    except (OSError, RuntimeError) as exc:  # a link loop
+        raise ArticleError(f"{rel}: cannot resolve the link ({exc})".splitlines()[0]) from exc
+    if not target.is_relative_to(base):
+        raise ArticleError(f"{rel}: links to a file outside the corpus folder; skipped")
+    return target
+
+
+def in_corpus(root: Path, rel: str) -> bool:
+    """False, with a warning naming it, for an indexed path whose file now resolves outside the
+    corpus (an index built before links were checked, or a link swapped in since)."""
+    try:
+        inside_corpus(root / rel, root)
+    except ArticleError as exc:
+        logging.getLogger(__name__).warning("skipped %s", exc)
+        return False
+    return True
 
 
 def parse_article(raw: bytes, rel: str) -> Article:
@@ -198,8 +247,12 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
         raise ArticleError(f"{rel}: front matter opened with '---' is never closed")
     import yaml
 
+    if len(match.group(1)) > MAX_FRONT_MATTER:
+        raise ArticleError(f"{rel}: front matter longer than {MAX_FRONT_MATTER // 1024} KB")
     try:
-        meta = yaml.load(match.group(1), Loader=_text_dates_loader()) or {}  # noqa: S506 - a SafeLoader
+        meta = yaml.load(match.group(1), Loader=_front_matter_loader()) or {}  # noqa: S506 - a SafeLoader
+    except RecursionError:
+        raise ArticleError(f"{rel}: malformed front matter (nested too deeply)") from None
     except yaml.YAMLError as exc:
         problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
         mark = getattr(exc, "problem_mark", None)
@@ -210,20 +263,28 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
     return meta, text[match.end():]
 
 
-@lru_cache(maxsize=1)
-def _text_dates_loader():
-    """YAML's safe loader, except that dates stay the strings they were written as: ``bot.dates``
-    reads them (YAML would turn 2023-09-05 into a date, and fail on 2023-13-45 outright)."""
+@functools.cache
+def _front_matter_loader():
+    """PyYAML's safe loader, with two changes. No anchors and aliases: a few hundred bytes of nested
+    aliases (a "billion laughs") expand to gigabytes when the values are turned into text. Dates stay
+    the strings they were written as: ``bot.dates`` reads them (YAML would turn 2023-09-05 into a date,
+    and fail on 2023-13-45 outright)."""
     import yaml
 
-    class TextDatesLoader(yaml.SafeLoader):
-        pass
+    class FrontMatterLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                raise yaml.composer.ComposerError(
+                    None, None, "YAML anchors and aliases (&name, *name) are not allowed", event.start_mark
+                )
+            return super().compose_node(parent, index)
 
-    TextDatesLoader.yaml_implicit_resolvers = {
+    FrontMatterLoader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
-    return TextDatesLoader
+    return FrontMatterLoader
 
 
 def _parse_html(text: str, rel: str) -> tuple[dict, str]:
@@ -253,7 +314,10 @@ def _clean(value) -> str | None:
 
 
 def cited_article(settings: Settings, citation: Citation) -> Article | None:
-    """The cited article as it is on disk, or None when it is gone or no longer holds the quote there."""
+    """The cited article as it is on disk, or None when it is gone, resolves outside the corpus
+    or no longer holds the quote there."""
+    if not in_corpus(settings.corpus.dir, citation.path):
+        return None
     try:
         article = read_article(settings.corpus.dir / citation.path, settings.corpus.dir, settings.corpus.max_article_mb)
     except (BotError, ValueError):
@@ -267,6 +331,8 @@ def cited_passage(settings: Settings, citation: Citation) -> tuple[str, int, int
     From the article on disk when it still holds the quote at the cited offsets,
     otherwise from the indexed chunk the citation carries.
     """
+    if not in_corpus(settings.corpus.dir, citation.path):  # show nothing from that file beyond the quote
+        return citation.quote, 0, len(citation.quote)
     article = cited_article(settings, citation)
     if article is not None:
         text, start, end = article.text, citation.start, citation.end

@@ -8,6 +8,7 @@
     │   ├── IndexMissingError    no index yet
     │   ├── IndexCorruptError    an index that cannot be read
     │   ├── IndexMismatchError   built with other settings than the reader's
+    │   ├── IndexUnavailableError  intact, but out of reach: Chroma server down, token refused, disk full
     │   ├── IndexLockedError     another build holds the lock
     │   └── IndexBuildError      a build failed (the previous index keeps answering)
     ├── QuestionError        an empty, oversized or otherwise unusable question
@@ -50,6 +51,10 @@ class IndexCorruptError(IndexError_):
 
 
 class IndexMismatchError(IndexError_):
+    pass
+
+
+class IndexUnavailableError(IndexError_):
     pass
 
 

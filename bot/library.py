@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from typing import TYPE_CHECKING
 
-from bot.corpus import SUFFIXES, parse_article
+from bot.corpus import SUFFIXES, in_corpus, parse_article
 from bot.errors import ArticleError, BotError
 from bot.index.store import read_current_manifest
 from bot.settings import Settings
@@ -73,7 +73,7 @@ def list_articles(settings: Settings, query: str = "") -> list[LibraryEntry]:
         LibraryEntry(id=i, path=m["path"], title=m["title"], date=m.get("date"), source=m.get("source"),
                      chunks=m["chunks"])
         for i, m in manifest.articles.items()
-        if all(w in m["title"].lower() for w in words)
+        if all(w in m["title"].lower() for w in words) and in_corpus(settings.corpus.dir, m["path"])
     ]
     entries.sort(key=lambda e: e.title.lower())
     entries.sort(key=lambda e: e.date or "", reverse=True)
@@ -166,10 +166,14 @@ def _indexed_with_hash(settings: Settings, content_hash: str) -> str | None:
 def delete_article(settings: Settings, path: str) -> str:
     """Remove one article file (corpus-relative ``path``) from the corpus; returns that path."""
     root = settings.corpus.dir.resolve()
-    target = (root / path).resolve()
+    link = Path(os.path.normpath(root / path))
+    if link.is_symlink() and link.parent.resolve().is_relative_to(root) and link.suffix.lower() in SUFFIXES:
+        target = link  # remove the link itself, never what it points to
+    else:
+        target = (root / path).resolve()
     if not target.is_relative_to(root) or target == root or target.suffix.lower() not in SUFFIXES:
         raise ArticleError(f"{path}: not an article in the corpus folder")
-    if not target.is_file():
+    if not target.is_file() and not target.is_symlink():
         raise ArticleError(f"{path}: no such article in {settings.corpus.dir}/ (already deleted?)")
     try:
         target.unlink()

@@ -2,18 +2,22 @@
 
 Sources, strongest first: explicit overrides (CLI flags), ``BOT_*`` environment
 variables (nested with ``__``, e.g. ``BOT_RETRIEVAL__K=8``), ``bot.toml`` in the
-working directory, then the defaults below. Unknown keys are rejected.
+working directory, then the defaults below. Unknown keys are rejected, and
+``BOT_*`` variables or a ``bot.toml`` that would be silently ignored are named by
+``config_warnings`` (front ends print them). Floats must be finite.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -24,15 +28,21 @@ from pydantic_settings import (
 from bot.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+ENV_PREFIX = "BOT_"
+NOT_SETTINGS = {"BOT_DEBUG"}  # BOT_ variables the front ends read themselves
+TOML_FILE = "bot.toml"
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # allow_inf_nan=False: "inf" would pass every "greater than" bound and fail much later.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class CorpusSettings(_Section):
     dir: Path = Field(Path("corpus"), description="Folder of articles (.md, .txt, .html), walked recursively.")
-    max_article_mb: float = Field(50.0, gt=0, description="Articles larger than this are skipped with a warning.")
+    max_article_mb: float = Field(
+        50.0, gt=0, le=10_000, description="Articles larger than this are skipped with a warning."
+    )
 
 
 class ChunkingSettings(_Section):
@@ -57,6 +67,12 @@ class IndexSettings(_Section):
     dir: Path = Field(Path("index"), description="Where the index generations live.")
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded Chroma.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
+    chroma_ssl: bool = Field(False, description="Talk to the Chroma server over HTTPS.")
+    chroma_token: SecretStr | None = Field(
+        None,
+        description="Token sent to the Chroma server (Authorization: Bearer). Set it with BOT_INDEX__CHROMA_TOKEN; "
+        "never printed.",
+    )
     keep_generations: int = Field(2, ge=1, le=20, description="Older complete generations kept for readers.")
 
 
@@ -86,14 +102,14 @@ class WebSettings(_Section):
     host: str = Field("127.0.0.1", description="Bind address. Anything but loopback requires auth.")
     port: int = Field(7860, ge=1, le=65535, description="Port of the web UI.")
     auth: str | None = Field(None, description="'user:password' required when binding beyond loopback.")
-    max_upload_mb: float = Field(10.0, gt=0, description="Largest article accepted by upload.")
+    max_upload_mb: float = Field(10.0, gt=0, le=10_000, description="Largest article accepted by upload.")
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix="BOT_",
+        env_prefix=ENV_PREFIX,
         env_nested_delimiter="__",
-        toml_file="bot.toml",
+        toml_file=TOML_FILE,
         extra="forbid",
         frozen=True,
     )
@@ -153,3 +169,22 @@ def load_settings(**sections: dict[str, Any]) -> Settings:
     """Settings from env and bot.toml, with CLI overrides per section applied on top."""
     base = _validated(Settings)
     return base.with_overrides(**sections) if sections else base
+
+
+def config_warnings(environ: Mapping[str, str] | None = None, toml: Path = Path(TOML_FILE)) -> list[str]:
+    """One line for each settings source that would be silently ignored: a ``BOT_*`` variable
+    naming no section (``BOT_RETRIEVL__K``), or a ``bot.toml`` that is not a file."""
+    environ = os.environ if environ is None else environ
+    sections = set(Settings.model_fields)
+    out = []
+    for name in sorted(environ):
+        if not name.upper().startswith(ENV_PREFIX) or name.upper() in NOT_SETTINGS:
+            continue
+        section = name[len(ENV_PREFIX):].split("__")[0].lower()
+        if section not in sections:
+            out.append(
+                f"{name} is not a setting (no section {section!r}; sections are {', '.join(Settings.model_fields)}): ignored"
+            )
+    if toml.exists() and not toml.is_file():
+        out.append(f"{toml} is not a file: ignored")
+    return out

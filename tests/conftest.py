@@ -105,6 +105,29 @@ def squad_v1_settings(tmp_path_factory, models):
     return settings
 
 
+DISTRICTS = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Ginkgo", "Hazel", "Ivy", "Juniper", "Kapok",
+             "Larch", "Maple", "Nutmeg", "Oak", "Pine", "Quince", "Rowan", "Spruce", "Teak"]
+DISTRICT_REPORTS = [f"The storm knocked out power to {100 + i * 37} homes in the {name} district."
+                    for i, name in enumerate(DISTRICTS)]
+
+
+@pytest.fixture(scope="session")
+def hnsw_index_base(tmp_path_factory, embedder):
+    """A folder with corpus/ and index/ big enough for Chroma to write its HNSW files: more records
+    (1,100) than it keeps in its write-ahead log (1,000). The articles share 20 texts, so embedding is cheap."""
+    from bot.index import build
+    from bot.settings import Settings
+
+    root = tmp_path_factory.mktemp("hnsw")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for n in range(1100):
+        (corpus / f"a{n:04d}.md").write_text(f"---\ntitle: Article {n}\n---\n{DISTRICT_REPORTS[n % 20]}\n")
+    build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"}), embedder=embedder)
+    assert list((root / "index").glob("gen-*/chroma/*/header.bin")), "the HNSW index is on disk"
+    return root
+
+
 @pytest.fixture
 def web_server(tmp_path, models):
     """Start the web UI in this process on a free 127.0.0.1 port; returns ``start(...) -> (WebApp, url)``.
@@ -293,3 +316,171 @@ def pytest_collection_modifyitems(items):
         if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _stop_with_parent() -> None:
+    """In the child, before exec: on Linux, be sent SIGTERM when the test process dies (even of a
+    crash that skips fixture teardown), so no server outlives its tests."""
+    import ctypes
+    import signal
+    import sys
+
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+
+
+class ChromaServer:
+    """A real ``chroma run`` (the CLI installed with chromadb) on 127.0.0.1, storing in ``path``."""
+
+    def __init__(self, path: Path, log: Path):
+        self.path, self.log = path, log
+        self.host, self.port = "127.0.0.1", free_port()
+        self.process = None
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def start(self, timeout: float = 120) -> None:
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        chroma = Path(sys.executable).parent / "chroma"
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [str(chroma), "run", "--path", str(self.path), "--host", self.host, "--port", str(self.port)],
+                stdout=log, stderr=subprocess.STDOUT, preexec_fn=_stop_with_parent,
+            )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.process.returncode}: {self.log.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"http://{self.address}/api/v2/heartbeat", timeout=2) as reply:
+                    if reply.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"chroma run gave no heartbeat within {timeout} s: {self.log.read_text()[-2000:]}")
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+    def settings(self, corpus: Path, index: Path, **index_settings):
+        """Settings whose index lives on this server."""
+        from bot.settings import Settings
+
+        return Settings().with_overrides(
+            corpus={"dir": corpus},
+            index={"dir": index, "chroma_host": self.host, "chroma_port": self.port, **index_settings},
+        )
+
+    def collections(self) -> dict[str, dict]:
+        """Name -> metadata of every collection on the server."""
+        import chromadb
+
+        client = chromadb.HttpClient(host=self.host, port=self.port, settings=chromadb.Settings(anonymized_telemetry=False))
+        return {c.name: dict(c.metadata or {}) for c in client.list_collections()}
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory):
+    """One real Chroma server for the session; tests share it as index folders would (each test
+    uses its own index folders). A test that stops it must start it again."""
+    root = tmp_path_factory.mktemp("chroma-server")
+    server = ChromaServer(root / "data", root / "chroma.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_chroma_server(tmp_path):
+    """A real Chroma server of this test's own, free to be stopped and restarted."""
+    server = ChromaServer(tmp_path / "chroma-data", tmp_path / "chroma.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+class TokenGate:
+    """A reverse proxy in front of a Chroma server that lets through only requests carrying
+    ``Authorization: Bearer <token>`` (Chroma 1.x serves no auth of its own: deployments put a proxy
+    in front, which answers 403 like this one)."""
+
+    def __init__(self, upstream: ChromaServer, token: str):
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _forward(self):
+                if self.headers.get("Authorization") != f"Bearer {token}":
+                    body = b'{"error":"Forbidden","message":"missing or wrong token"}'
+                    self.send_response(403)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                connection = http.client.HTTPConnection(upstream.host, upstream.port, timeout=60)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                connection.request(self.command, self.path, body=body, headers=headers)
+                reply = connection.getresponse()
+                data = reply.read()
+                self.send_response(reply.status)
+                for name, value in reply.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                connection.close()
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = _forward
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.host, self.port = "127.0.0.1", self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def token_gate(chroma_server):
+    """``make(token)``: a token-checking proxy in front of the session's Chroma server."""
+    gates = []
+
+    def make(token: str) -> TokenGate:
+        gates.append(TokenGate(chroma_server, token))
+        return gates[-1]
+
+    yield make
+    for gate in gates:
+        gate.close()

@@ -212,3 +212,55 @@ def test_sentence_spans_keep_exact_offsets_and_know_abbreviations():
 def test_paragraph_spans_split_on_blank_lines_of_any_kind():
     text = "One.\r\n\r\nTwo.\n \t\nThree.\n\u00a0\nFour.\nStill four."
     assert [text[a:b] for a, b in paragraph_spans(text)] == ["One.", "Two.", "Three.", "Four.\nStill four."]
+
+
+class TokenizerSpy:
+    """The real word-piece counter, recording how many characters each tokenizer call is given."""
+
+    def __init__(self, inner):
+        self.inner, self.calls = inner, []
+        self.max_pieces = inner.max_pieces
+
+    def count(self, texts):
+        self.calls.extend(len(t) for t in texts)
+        return self.inner.count(texts)
+
+    def offsets(self, text):
+        self.calls.append(len(text))
+        return self.inner.offsets(text)
+
+
+@pytest.mark.parametrize("kind", ["words without punctuation", "lower-case sentences", "letters without spaces"])
+def test_a_megabyte_line_is_chunked_in_linear_work(kind, word_pieces, model_tokenizer):
+    """The tokenizer is slower than linear on long inputs: it is never handed more than a few
+    thousand characters at once, and the chunker tokenizes each character a bounded number of times."""
+    from bot.chunking import SEGMENT_CHARS
+
+    rng = random.Random(3)
+    size = 1_000_000
+    if kind == "words without punctuation":
+        text = " ".join(rng.choice(["kim", "armored", "train", "vladivostok", "12345", "reconstruction"]) for _ in range(size // 7))
+    elif kind == "lower-case sentences":
+        text = "the train left. " * (size // 16)
+    else:
+        text = "".join(rng.choice("abcdefghij") for _ in range(size))
+    spy = TokenizerSpy(word_pieces)
+    article = _article(text, "line.txt")
+    chunks = chunk_article(article, spy, DEFAULTS.max_tokens, DEFAULTS.overlap_sentences)
+    assert max(spy.calls) <= SEGMENT_CHARS
+    assert sum(spy.calls) <= 4 * len(text)
+    sample = chunks[::53] + chunks[-2:]
+    counts = [len(ids) for ids in model_tokenizer([c.text for c in sample], add_special_tokens=True)["input_ids"]]
+    assert max(counts) <= MODEL_WINDOW
+    assert max(len(c.text) for c in chunks) <= DEFAULTS.max_tokens * 16
+    assert all(text[c.start:c.end] == c.text for c in chunks)
+    assert chunks[0].start == 0 and chunks[-1].end == len(text.rstrip())
+
+
+def test_progress_reports_characters_chunked_up_to_the_whole_article(word_pieces):
+    text = "\n\n".join(f"Paragraph {i} about the armored train." for i in range(50))
+    seen = []
+    chunk_article(_article(text), word_pieces, DEFAULTS.max_tokens, DEFAULTS.overlap_sentences,
+                  progress=lambda done, total: seen.append((done, total)))
+    assert len(seen) == 50 and seen[-1] == (len(text), len(text))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)

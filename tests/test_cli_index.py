@@ -199,6 +199,31 @@ def test_unreadable_articles_are_skipped_with_warnings_and_exit_code_2(project):
 
 
 @pytest.mark.slow  # starts the bot as a process
+def test_files_that_must_not_be_indexed_are_skipped_naming_them_and_the_rest_indexed(project, tmp_path):
+    corpus = project / "corpus"
+    secret = tmp_path / "outside" / "passwd"
+    secret.parent.mkdir()
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    (corpus / "passwd.txt").symlink_to(secret)
+    with open(os.path.join(os.fsencode(corpus), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(b"A Latin-1 file name.")
+    (corpus / "bomb.md").write_bytes(
+        b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+        b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+        b"title: [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n---\nBody.\n"
+    )
+    result = run_bot("index", cwd=project)
+    assert result.returncode == 2, result.stderr
+    assert SUMMARY.match(result.stdout.strip()).group(1, 2, 3, 4) == ("3", "0", "0", "0")
+    assert sorted(result.stderr.splitlines()) == [
+        "warning: skipped b'caf\\xe9.txt': file name is not UTF-8; rename the file",
+        "warning: skipped bomb.md: malformed front matter (line 2: YAML anchors and aliases (&name, *name) are not allowed)",
+        "warning: skipped passwd.txt: links to a file outside the corpus folder; skipped",
+    ]
+    assert "root:x" not in run_bot("ask", "What is the root password entry?", cwd=project).stdout
+
+
+@pytest.mark.slow  # starts the bot as a process
 def test_a_duplicate_file_is_noted_and_indexed_once(project):
     shutil.copy(project / "corpus" / "storm.txt", project / "corpus" / "storm-copy.txt")
     result = run_bot("index", cwd=project)
@@ -296,7 +321,8 @@ def run_with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]
         elif process.poll() is not None:
             break
     os.close(master)
-    out = process.stdout.read()
+    with process.stdout:
+        out = process.stdout.read()
     return process.wait(timeout=60), out, seen.decode("utf-8", "replace")
 
 

@@ -237,3 +237,64 @@ def test_of_identical_copies_the_one_already_indexed_is_kept(corpus_dir):
     scan = load_corpus(corpus_dir, prefer={"b"})
     assert [a.id for a in scan.articles] == ["b"]
     assert scan.duplicates == [("a.md", "b")]
+
+
+# Files that must never become articles, whatever else is in the folder.
+def test_a_link_to_a_file_outside_the_corpus_is_skipped_naming_it(corpus_dir, tmp_path):
+    secret = write(tmp_path, "outside/secret.txt", "root:x:0:0:root:/root:/bin/bash\n")
+    write(corpus_dir, "good.md", "A good article.")
+    (corpus_dir / "passwd.txt").symlink_to(secret)
+    (corpus_dir / "inner.md").symlink_to(corpus_dir / "good.md")  # inside the corpus: a duplicate, fine
+    scan = load_corpus(corpus_dir)
+    assert [a.id for a in scan.articles] == ["good"]
+    assert scan.skipped == [("passwd.txt", "passwd.txt: links to a file outside the corpus folder; skipped")]
+    with pytest.raises(ArticleError, match="outside the corpus folder"):
+        read_article(corpus_dir / "passwd.txt", corpus_dir)
+
+
+def test_a_link_loop_is_skipped_naming_it(corpus_dir):
+    write(corpus_dir, "good.md", "A good article.")
+    (corpus_dir / "loop.md").symlink_to(corpus_dir / "loop.md")
+    scan = load_corpus(corpus_dir)
+    assert [a.id for a in scan.articles] == ["good"]
+    assert [p for p, _ in scan.skipped] == ["loop.md"]
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_naming_its_bytes(corpus_dir):
+    import os
+
+    write(corpus_dir, "good.md", "A good article.")
+    with open(os.path.join(os.fsencode(corpus_dir), b"caf\xe9.txt"), "wb") as handle:
+        handle.write(b"An article with a Latin-1 file name.")
+    scan = load_corpus(corpus_dir)
+    assert [a.id for a in scan.articles] == ["good"]
+    assert scan.skipped == [("b'caf\\xe9.txt'", "b'caf\\xe9.txt': file name is not UTF-8; rename the file")]
+    assert all(reason.encode("utf-8") for _, reason in scan.skipped)
+
+
+# Six levels (9**6 strings once expanded) stay harmless should aliases ever be expanded again;
+# the nine levels need tens of gigabytes.
+BILLION_LAUGHS = (
+    b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+    b"title: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n---\nBody.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "name, content, problem",
+    [
+        ("bomb.md", BILLION_LAUGHS, r"bomb\.md: malformed front matter \(line 2: YAML anchors and aliases \(&name, \*name\) are not allowed\)"),
+        ("anchor.md", b"---\ntitle: &t Storm\nsource: *t\n---\nBody.", r"anchor\.md: malformed front matter \(line 2: YAML anchors and aliases .*\)"),
+        ("deep.md", b"---\ntitle: " + b"[" * 5000 + b"]" * 5000 + b"\n---\nBody.", r"deep\.md: malformed front matter \(nested too deeply\)"),
+        ("huge.md", b"---\ntitle: " + b"x" * 70_000 + b"\n---\nBody.", r"huge\.md: front matter longer than 64 KB"),
+    ],
+)
+def test_front_matter_that_is_not_plain_metadata_is_skipped_and_the_rest_loaded(corpus_dir, name, content, problem):
+    write(corpus_dir, "good.md", "A good article.")
+    write(corpus_dir, name, content)
+    scan = load_corpus(corpus_dir)
+    assert [a.id for a in scan.articles] == ["good"]
+    [(path, reason)] = scan.skipped
+    assert path == name and re.fullmatch(problem, reason), reason

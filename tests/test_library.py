@@ -165,6 +165,55 @@ def test_same_text_under_another_name_is_refused_once_indexed(settings, models):
         save_upload(settings, "copy-of-harbour.md", ARTICLE)
 
 
+BILLION_LAUGHS = (
+    b"---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+    b"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+    b"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+    b"title: [*e, *e, *e, *e, *e, *e, *e, *e, *e]\n---\nBody.\n"
+)
+
+
+def test_an_upload_with_yaml_aliases_is_refused_in_one_line_and_writes_nothing(settings):
+    before = corpus_state(settings)
+    with pytest.raises(ArticleError) as caught:
+        save_upload(settings, "bomb.md", BILLION_LAUGHS)
+    assert str(caught.value) == (
+        "bomb.md: malformed front matter (line 2: YAML anchors and aliases (&name, *name) are not allowed)"
+    )
+    assert corpus_state(settings) == before
+
+
+@pytest.fixture
+def escaped(seed_settings, seed_engine, tmp_path):
+    """The seed index, with its article's file now replaced by a link to a file outside the corpus."""
+    corpus = tmp_path / "linked-corpus"
+    shutil.copytree(seed_settings.corpus.dir, corpus)
+    settings = seed_settings.with_overrides(corpus={"dir": corpus})
+    citation = seed_engine.ask("Who is Kim Jong Un expected to meet?").citations[0]
+    outside = tmp_path / "outside.md"
+    outside.write_bytes((corpus / citation.path).read_bytes())  # even the same text must not be read from there
+    (corpus / citation.path).unlink()
+    (corpus / citation.path).symlink_to(outside)
+    return settings, citation, outside
+
+
+def test_a_link_out_of_the_corpus_is_left_out_of_the_library_and_sources_with_a_warning(escaped, caplog):
+    from bot.library import cited_article
+
+    settings, citation, _ = escaped
+    with caplog.at_level("WARNING", logger="bot.library"):
+        assert citation.path not in {e.path for e in list_articles(settings)}
+        assert cited_article(settings, citation) is None
+        assert cited_passage(settings, citation) == (citation.quote, 0, len(citation.quote))
+    assert f"skipped {citation.path}: links to a file outside the corpus folder; skipped" in caplog.messages
+
+
+def test_deleting_a_link_removes_the_link_and_never_its_target(escaped):
+    settings, citation, outside = escaped
+    assert delete_article(settings, citation.path) == citation.path
+    assert not (settings.corpus.dir / citation.path).is_symlink() and outside.exists()
+
+
 def test_paragraph_bounds_stop_at_blank_lines():
     text = "First para.\n\nSecond one, with the quote inside.\nStill second.\n\nThird."
     start = text.index("the quote")

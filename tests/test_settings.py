@@ -146,3 +146,58 @@ def test_a_bad_bot_value_stops_every_command_with_one_line(tmp_path, command):
         "error: bad setting retrieval.k (from BOT_RETRIEVAL__K or bot.toml): "
         "Input should be a valid integer, unable to parse string as an integer (got 'many')"
     )
+
+
+@pytest.mark.parametrize("name", ["BOT_RETRIEVL__K", "BOT_UNKNOWN"])
+def test_a_bot_variable_naming_no_section_is_a_one_line_warning(tmp_path, name):
+    result = run_bot("config", env_extra={name: "8", "BOT_DEBUG": "0"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    section = name[4:].split("__")[0].lower()
+    assert result.stderr.splitlines() == [
+        f"warning: {name} is not a setting (no section {section!r}; sections are "
+        "corpus, chunking, embedding, index, retrieval, answer, web): ignored"
+    ]
+    assert json.loads(result.stdout)["retrieval"]["k"] == 5
+
+
+def test_a_bot_toml_that_is_a_folder_is_a_one_line_warning(tmp_path):
+    (tmp_path / "bot.toml").mkdir()
+    result = run_bot("config", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == ["warning: bot.toml is not a file: ignored"]
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[web]\nmax_upload_mb = inf\n", "bad setting web.max_upload_mb (from BOT_WEB__MAX_UPLOAD_MB or bot.toml): Input should be a finite number (got inf)"),
+        ("[corpus]\nmax_article_mb = nan\n", "bad setting corpus.max_article_mb (from BOT_CORPUS__MAX_ARTICLE_MB or bot.toml): Input should be a finite number (got nan)"),
+        ("[web]\nmax_upload_mb = 1e300\n", "bad setting web.max_upload_mb (from BOT_WEB__MAX_UPLOAD_MB or bot.toml): Input should be less than or equal to 10000 (got 1e+300)"),
+        ("[answer]\nrefusal_threshold = -inf\n", "bad setting answer.refusal_threshold (from BOT_ANSWER__REFUSAL_THRESHOLD or bot.toml): Input should be a finite number (got -inf)"),
+    ],
+)
+def test_floats_must_be_finite_and_bounded(toml, message):
+    Path("bot.toml").write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(caught.value) == message
+
+
+def test_an_infinite_upload_limit_from_the_environment_stops_bot_web_before_loading_models(tmp_path):
+    result = run_bot("web", env_extra={"BOT_WEB__MAX_UPLOAD_MB": "inf"}, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "error: bad setting web.max_upload_mb (from BOT_WEB__MAX_UPLOAD_MB or bot.toml): Input should be a finite number (got 'inf')"
+    )
+
+
+def test_the_chroma_token_is_read_from_the_environment_and_never_printed(tmp_path, monkeypatch):
+    secret = "s3cret-token-value"
+    result = run_bot("config", env_extra={"BOT_INDEX__CHROMA_TOKEN": secret, "BOT_INDEX__CHROMA_SSL": "true"}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert secret not in result.stdout + result.stderr
+    shown = json.loads(result.stdout)["index"]
+    assert shown["chroma_token"] == "**********" and shown["chroma_ssl"] is True
+    monkeypatch.setenv("BOT_INDEX__CHROMA_TOKEN", secret)
+    assert load_settings().index.chroma_token.get_secret_value() == secret
+    assert secret not in repr(load_settings())

@@ -20,9 +20,11 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar."
 
 
 def load(corpus: Path | None = None, index: Path | None = None, **sections):
-    """The settings, with the flags given on top."""
-    from bot.settings import load_settings
+    """The settings, with the flags given on top; what looks like a mistake in them is warned about."""
+    from bot.settings import config_warnings, load_settings
 
+    for line in config_warnings():
+        err(f"warning: {line}")
     return load_settings(corpus={"dir": corpus}, index={"dir": index}, **sections)
 
 

@@ -20,8 +20,11 @@ from pathlib import Path
 
 from bot.chunking import chunk_article
 from bot.corpus import check_corpus_folder
-from bot.errors import BotError, IndexBuildError, IndexLockedError
+from bot.errors import IndexBuildError, IndexCorruptError, IndexLockedError
 from bot.index.bm25 import build_bm25
+from bot.index.chroma import collection_name, read_index_id
+from bot.index.failures import build_failure
+from bot.index.integrity import check_generation, remember_checked, unchanged_since_checked
 from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
 from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
 from bot.settings import Settings
@@ -41,6 +44,7 @@ from bot.index.store import (
 from bot.types import Chunk
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+LARGE_ARTICLE_CHARS = 1_000_000
 _LOCK = ".build.lock"
 _PID = ".build.pid"
 
@@ -76,9 +80,12 @@ def build(settings: Settings, rebuild: bool = False, progress: Progress | None =
     started = time.perf_counter()
     counter = models.token_counter  # a bad embedding.model fails here, before anything is written
     check_corpus_folder(settings.corpus.dir)  # and so does a missing corpus
-    with build_lock(settings.index.dir):
-        plan = plan_build(settings, rebuild)
-        report = _apply(settings, plan, counter, progress, models)
+    try:
+        with build_lock(settings.index.dir):
+            plan = plan_build(settings, rebuild)
+            report = _apply(settings, plan, counter, progress, models)
+    except OSError as exc:  # outside a generation: the lock's pid file, the generation counter, clean-up
+        raise build_failure(settings, exc) from exc
     report.seconds = time.perf_counter() - started
     return report
 
@@ -120,6 +127,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, m
     index_dir = settings.index.dir
     sweep_trash(index_dir)
     remove_unfinished(settings, index_dir)
+    plan = _unless_damaged(settings, plan)
     if not plan.changed:
         report = _new_report(plan)
         report.generation = plan.previous[0].name
@@ -134,7 +142,8 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, m
         fresh = plan.add + plan.update
         chunks: list[Chunk] = []
         for done, article in enumerate(fresh, 1):
-            chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens, settings.chunking.overlap_sentences))
+            chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens,
+                                        settings.chunking.overlap_sentences, _large_article_progress(progress, article)))
             _report(progress, "chunking", done, len(fresh))
         added_ids = {a.id for a in plan.add}
         report.added = sum(1 for c in chunks if c.article_id in added_ids)
@@ -150,16 +159,38 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, m
         sync_tree(generation)  # everything on disk before readers are pointed at it
         _report(progress, "finishing", 1, 2)
         switch_current(index_dir, generation)
+        remember_checked(index_dir, generation)  # as written: a later change to its files means a check
         _report(progress, "finishing", 2, 2)
-    except BotError:
-        remove_generation(settings, generation)
-        raise
     except Exception as exc:
+        failure = build_failure(settings, exc)  # before the generation goes: a full disk is still full
         remove_generation(settings, generation)
-        raise IndexBuildError(f"index build failed, previous index kept: {exc}".splitlines()[0]) from exc
+        if failure is exc:
+            raise
+        raise failure from exc
     report.generation = generation.name
     collect_old(settings, index_dir)
     return report
+
+
+def _unless_damaged(settings: Settings, plan: Plan) -> Plan:
+    """The plan, or a build from scratch when any part of the current generation is damaged or
+    disagrees with its manifest: whatever ``bot index --verify`` finds broken, ``bot index`` rebuilds."""
+    if plan.previous is None:
+        return plan
+    known_good = unchanged_since_checked(settings.index.dir, plan.previous[0])
+    if known_good and not settings.index.chroma_host:
+        return plan
+    try:
+        check = check_generation(settings, *plan.previous, skip_local=known_good)
+    except IndexCorruptError:
+        return diff_corpus(plan.scan, None, FullBuild("unreadable"))
+    if check.problems:
+        return diff_corpus(plan.scan, None, FullBuild("damaged", check.problems[0]))
+    disagreements = check.disagreements(plan.previous[1])
+    if disagreements:
+        return diff_corpus(plan.scan, None, FullBuild("records_lost", disagreements[0]))
+    remember_checked(settings.index.dir, plan.previous[0])
+    return plan
 
 
 def _new_report(plan: Plan) -> BuildReport:
@@ -199,6 +230,13 @@ def _start_from(settings: Settings, plan: Plan, generation: Path) -> Plan:
     else:
         shutil.rmtree(generation / "chroma", ignore_errors=True)
     return diff_corpus(plan.scan, None, reason)
+
+
+def _large_article_progress(progress: Progress | None, article):
+    """A large article gets its own progress line (in characters): it can take a while on its own."""
+    if progress is None or len(article.text) < LARGE_ARTICLE_CHARS:
+        return None
+    return lambda done, total: progress(f"chunking {article.path}", done, total)
 
 
 def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
@@ -256,7 +294,10 @@ def _manifest(settings: Settings, plan: Plan, chunks: list[Chunk], generation: P
             "hash": a.content_hash, "path": a.path, "title": a.title, "date": a.date,
             "source": a.source, "url": a.url, "chunks": per_article.get(a.id, 0),
         }
+    index_id = read_index_id(settings.index.dir) if settings.index.chroma_host else None
     return Manifest(
+        index_id=index_id,
+        collection=collection_name(settings, generation, index_id),
         generation=generation.name,
         format_version=FORMAT_VERSION,
         shape=settings.index_shape(),

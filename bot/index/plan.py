@@ -19,7 +19,7 @@ from bot.index.store import Manifest, current_manifest, incompatibility, read_cu
 from bot.settings import Settings
 from bot.types import Article
 
-FullBuildKind = Literal["no_index", "requested", "settings_changed", "unreadable", "records_lost"]
+FullBuildKind = Literal["no_index", "requested", "settings_changed", "unreadable", "records_lost", "damaged"]
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class FullBuild:
             "settings_changed": f"the index was built with {self.detail}",
             "unreadable": "the index is unreadable",
             "records_lost": self.detail,
+            "damaged": f"the index is damaged ({self.detail})",
         }[self.kind]
 
 

@@ -14,7 +14,8 @@ The writer never opens the live generation with Chroma: Chroma rewrites its
 files whenever it opens a folder (even to read), so a writer killed there
 could damage what readers use. It copies the folder and opens the copy.
 Generation numbers are never reused (``.last-generation``), because Chroma
-caches clients by path within a process.
+caches clients by path within a process. Chroma clients, collection names and
+ownership on a shared server live in ``bot.index.chroma``.
 """
 
 from __future__ import annotations
@@ -31,10 +32,19 @@ from typing import Any
 
 from bot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from bot.index.bm25 import ids_path
+from bot.index.chroma import (
+    check_owner,
+    collection_metadata,
+    collection_name,
+    delete_own_collection,
+    ensure_index_id,
+    make_client,
+    read_index_id,
+)
+from bot.index.failures import chroma_failure
 from bot.settings import Settings, shape_hash
 
 FORMAT_VERSION = 1
-COLLECTION = "chunks"
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 TRASH_PREFIX = ".trash-"
@@ -121,52 +131,46 @@ def unreadable(index_dir: Path) -> str:
     return f'index at {index_dir}/ is unreadable: run "bot index --rebuild"'
 
 
-def make_client(settings: Settings, generation: Path):
-    """The only place a Chroma client is created (embedded now; a server later)."""
-    from bot.embeddings import quiet_libraries
-
-    quiet_libraries()
-    import chromadb
-
-    chroma_settings = chromadb.Settings(anonymized_telemetry=False)
-    if settings.index.chroma_host:
-        return chromadb.HttpClient(
-            host=settings.index.chroma_host, port=settings.index.chroma_port, settings=chroma_settings
-        )
-    return chromadb.PersistentClient(path=str(generation / "chroma"), settings=chroma_settings)
-
-
-def collection_name(settings: Settings, generation: Path) -> str:
-    # On a shared server every generation is its own collection; embedded, each has its own folder.
-    return f"{COLLECTION}-{generation.name}" if settings.index.chroma_host else COLLECTION
-
-
 @contextmanager
 def opened_collection(settings: Settings, generation: Path, create: bool = False) -> Iterator[Any]:
-    """The generation's Chroma collection; the client is closed on exit so its files are free again.
+    """The generation's Chroma collection, for the writer (and tests); the client is closed on exit so
+    its files are free again. On a server, it must be this index folder's own collection.
 
-    Opening an existing one (``create=False``) raises ``IndexCorruptError`` when
-    it is missing or unreadable.
+    Opening an existing one (``create=False``) raises ``IndexCorruptError`` when it is missing or
+    unreadable, ``IndexUnavailableError`` when the server, its token or the disk is the reason.
     """
-    name = collection_name(settings, generation)
-    if not create and not settings.index.chroma_host and not (generation / "chroma" / "chroma.sqlite3").is_file():
+    server = bool(settings.index.chroma_host)
+    index_id = (ensure_index_id if create else read_index_id)(settings.index.dir) if server else None
+    name = collection_name(settings, generation, index_id)
+    if not create and not server and not (generation / "chroma" / "chroma.sqlite3").is_file():
         raise IndexCorruptError(unreadable(settings.index.dir))  # never let a reader create an empty one
+    folder = None if server else generation / "chroma"
     try:
-        client = make_client(settings, generation)
+        client = make_client(settings, folder)
     except Exception as exc:
+        failure = chroma_failure(settings, exc, folder)
+        if failure is not None:
+            raise failure from exc
         if create:
             raise
         raise IndexCorruptError(unreadable(settings.index.dir)) from exc
     try:
-        if create:
-            collection = client.get_or_create_collection(
-                name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
-        else:
-            try:
+        try:
+            if create:  # on a server, check_owner below refuses one of that name made by anything else
+                collection = client.get_or_create_collection(
+                    name, metadata=collection_metadata(settings, generation, index_id), embedding_function=None
+                )
+            else:
                 collection = client.get_collection(name, embedding_function=None)
-            except Exception as exc:
-                raise IndexCorruptError(unreadable(settings.index.dir)) from exc
+        except Exception as exc:
+            failure = chroma_failure(settings, exc, folder)
+            if failure is not None:
+                raise failure from exc
+            if create:
+                raise
+            raise IndexCorruptError(unreadable(settings.index.dir)) from exc
+        if server:
+            check_owner(settings, collection, index_id, generation)
         yield collection
     finally:
         close = getattr(client, "close", None)
@@ -189,12 +193,15 @@ class Manifest:
     created_at: str
     articles: dict[str, dict]  # article id -> {hash, path, title, date, source, url, chunks}
     chunk_count: int
+    index_id: str | None = None  # the index folder's id (see bot.index.chroma); None before ids existed
+    collection: str | None = None  # the Chroma collection's name
 
     @classmethod
     def read(cls, generation: Path) -> "Manifest":
         """Raises ``OSError``/``ValueError``/``KeyError`` on a missing, truncated or malformed file."""
         data = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
-        manifest = cls(**{k: data[k] for k in cls.__dataclass_fields__})
+        optional = ("index_id", "collection")
+        manifest = cls(**{k: data[k] if k not in optional else data.get(k) for k in cls.__dataclass_fields__})
         entries = manifest.articles.values() if isinstance(manifest.articles, dict) else None
         if entries is None or not all(isinstance(e, dict) and isinstance(e.get("chunks"), int) for e in entries):
             raise ValueError("manifest articles are malformed")
@@ -240,6 +247,8 @@ def incompatibility(settings: Settings, manifest: Manifest) -> str | None:
     or None when they match."""
     if manifest.format_version != FORMAT_VERSION:
         return f"format {manifest.format_version}"
+    if settings.index.chroma_host and not manifest.index_id:
+        return "collection names shared by every index folder on the Chroma server"
     if shape_hash(manifest.shape) != shape_hash(settings.index_shape()):
         return describe_shape(manifest.shape)
     return None
@@ -248,17 +257,21 @@ def incompatibility(settings: Settings, manifest: Manifest) -> str | None:
 def remove_generation(settings: Settings, generation: Path) -> None:
     """Delete a generation: first renamed out of sight (atomic), so a kill mid-way leaves no half folder
     that looks like a generation; leftovers are swept by ``sweep_trash``."""
-    if settings.index.chroma_host:
-        try:
-            make_client(settings, generation).delete_collection(collection_name(settings, generation))
-        except Exception:  # already gone, or the server is down: the folder still goes
-            pass
+    if settings.index.chroma_host and not delete_own_collection(settings, generation):
+        return  # the server is down: keep the folder, so that a later build deletes its collection
     trash = generation.with_name(f"{TRASH_PREFIX}{generation.name}-{os.getpid()}")
     try:
         os.rename(generation, trash)
     except FileNotFoundError:
         return
     shutil.rmtree(trash, ignore_errors=True)
+
+
+def discard_index(settings: Settings) -> None:
+    """Remove every generation of this index folder, and on a server its collections (a temporary
+    index, e.g. ``bot eval``'s, must not leave collections behind)."""
+    for path in generation_dirs(settings.index.dir):
+        remove_generation(settings, path)
 
 
 def sweep_trash(index_dir: Path) -> None:

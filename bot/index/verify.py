@@ -1,14 +1,12 @@
-"""``bot index --verify``: compare the index with the corpus without writing."""
+"""``bot index --verify``: compare the index with the corpus, and check every part of it, without writing."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from bot.corpus import load_corpus
-from bot.errors import IndexCorruptError
-from bot.index.bm25 import read_ids
-from bot.index.records import all_ids
-from bot.index.store import opened_collection, read_current_manifest, unreadable
+from bot.index.integrity import check_generation
+from bot.index.store import read_current_manifest
 from bot.settings import Settings
 
 
@@ -20,6 +18,7 @@ class VerifyReport:
     missing_records: list[str] = field(default_factory=list)  # in the manifest, not in Chroma
     extra_records: list[str] = field(default_factory=list)  # in Chroma, not in the manifest
     bm25_mismatch: list[str] = field(default_factory=list)  # chunk ids where BM25 and Chroma disagree
+    damaged: list[str] = field(default_factory=list)  # parts that cannot be read as they should
     skipped: list[tuple[str, str]] = field(default_factory=list)  # unreadable files: warnings, not mismatches
 
     @property
@@ -29,10 +28,13 @@ class VerifyReport:
     def lines(self) -> list[str]:
         out = []
         for name, values in self.__dict__.items():
-            if values and name != "skipped":
+            if values and name not in ("skipped", "damaged"):
                 shown = ", ".join(values[:10]) + (f", ... ({len(values)} in all)" if len(values) > 10 else "")
                 out.append(f"{name.replace('_', ' ')}: {shown}")
-        if self.missing_records or self.extra_records or self.bm25_mismatch:
+        out.extend(f"damaged {problem}" for problem in self.damaged)
+        if self.damaged:
+            out.append('the index is damaged: run "bot index" to rebuild it')
+        elif self.missing_records or self.extra_records or self.bm25_mismatch:
             out.append('the index does not match its own manifest: run "bot index --rebuild"')
         elif out:
             out.append('the corpus changed since the last build: run "bot index"')
@@ -50,17 +52,12 @@ def verify(settings: Settings) -> VerifyReport:
         stale_articles=[a.id for a in scan.articles if a.id in indexed and indexed[a.id].get("hash") != a.content_hash],
         skipped=scan.skipped,
     )
+    check = check_generation(settings, generation, manifest)
     expected = {f"{aid}#{i}" for aid, entry in indexed.items() for i in range(entry["chunks"])}
-    with opened_collection(settings, generation) as collection:
-        try:
-            stored = all_ids(collection)
-        except Exception as exc:
-            raise IndexCorruptError(unreadable(settings.index.dir)) from exc
-    report.missing_records = sorted(expected - stored)
-    report.extra_records = sorted(stored - expected)
-    try:
-        lexical = set(read_ids(generation))
-    except (OSError, ValueError, TypeError) as exc:
-        raise IndexCorruptError(unreadable(settings.index.dir)) from exc
-    report.bm25_mismatch = sorted(lexical ^ stored)
+    if check.stored_ids is not None:
+        report.missing_records = sorted(expected - check.stored_ids)
+        report.extra_records = sorted(check.stored_ids - expected)
+        if check.bm25_ids is not None:
+            report.bm25_mismatch = sorted(set(check.bm25_ids) ^ check.stored_ids)
+    report.damaged = check.problems
     return report

@@ -17,8 +17,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot.errors import IndexCorruptError, RetrievalError
 from bot.index.bm25 import Bm25Index
+from bot.index.chroma import open_collection_for_reading
+from bot.index.failures import chroma_failure
 from bot.index.records import chroma_where, chunk_from_record
-from bot.index.store import Manifest, collection_name, make_client, read_current_manifest, unreadable
+from bot.index.store import Manifest, read_current_manifest, unreadable
 from bot.retrieve.rerank import SentenceScorer
 from bot.retrieve.scope import admits_nothing, scoped_filters
 from bot.settings import Settings
@@ -100,9 +102,8 @@ class IndexReader:
         with self._lock:
             if self._open is not None and generation == self._open.generation:
                 return
+            collection = open_collection_for_reading(self.settings, generation, manifest)
             try:
-                client = make_client(self.settings, generation)
-                collection = client.get_collection(collection_name(self.settings, generation), embedding_function=None)
                 bm25 = Bm25Index.load(generation)
             except Exception as exc:
                 raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
@@ -135,7 +136,7 @@ class IndexReader:
                 include=["documents", "metadatas", "distances"],
             )
         except Exception as exc:
-            raise RetrievalError(f"dense search failed: {exc}".splitlines()[0]) from exc
+            raise chroma_failure(self.settings, exc) or RetrievalError(f"dense search failed: {exc}".splitlines()[0]) from exc
         return [
             (chunk_from_record(i, d, m), 1.0 - float(dist))
             for i, d, m, dist in zip(got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0])
@@ -152,7 +153,10 @@ class IndexReader:
     def fetch(self, ids: list[str], opened: OpenGeneration | None = None) -> dict[str, Chunk]:
         if not ids:
             return {}
-        got = (opened or self._open).collection.get(ids=ids, include=["documents", "metadatas"])
+        try:
+            got = (opened or self._open).collection.get(ids=ids, include=["documents", "metadatas"])
+        except Exception as exc:
+            raise chroma_failure(self.settings, exc) or RetrievalError(f"fetching chunks failed: {exc}".splitlines()[0]) from exc
         return {i: chunk_from_record(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
 
 
