@@ -290,7 +290,8 @@ def run_with_terminal_stderr(args: list[str], cwd: Path) -> tuple[int, str, str]
         elif process.poll() is not None:
             break
     os.close(master)
-    out = process.stdout.read()
+    with process.stdout:
+        out = process.stdout.read()
     return process.wait(timeout=60), out, seen.decode("utf-8", "replace")
 
 
