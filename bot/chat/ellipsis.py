@@ -46,13 +46,19 @@ def fill(previous: str, fragment: str, context: Antecedents, nlp, resolve) -> st
             kind = "place"
         targets = [s for s in names(prev) if _kind(s, context) in _COMPATIBLE.get(kind, {kind})
                    and s.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT")]
+        if not leading_prep and kind != "place":  # "And the British?" is an actor, not the place in "at Jacksonville"
+            targets = [s for s in targets if not (s.start > 0 and prev[s.start - 1].pos_ == "ADP")] or \
+                [s for s in names(prev) if _is_subject(prev, s)]
         same = [s for s in targets if _kind(s, context) == kind] or targets
         if same:
             target = same[-1]  # the last one: "When did Kim meet Putin?" + "and Trump?" swaps Putin
             before = prev[target.start - 1] if target.start > 0 else None
             if leading_prep and before is not None and before.pos_ == "ADP":
                 return previous[: before.idx] + frag.text + previous[target.end_char:]
-            return previous[: target.start_char] + head.text + previous[target.end_char:]
+            start = target.start_char
+            if target.start > 0 and prev[target.start - 1].lower_ == "the" and frag[0].pos_ != "DET":
+                start = prev[target.start - 1].idx  # "ask the British" + "Sweden" -> "ask Sweden"
+            return previous[:start] + head.text + previous[target.end_char:]
     if leading_prep:
         same_prep = [t for t in prev if t.lower_ == leading_prep and t.dep_ == "prep"]
         if same_prep:
@@ -67,7 +73,16 @@ def fill(previous: str, fragment: str, context: Antecedents, nlp, resolve) -> st
     return f"{body} ({frag.text})?"
 
 
+def _is_subject(doc, span) -> bool:
+    from bot.chat.questions import shape
+
+    subject = shape(doc).subject
+    return subject is not None and subject[0] <= span.start < subject[1]
+
+
 def _kind(span, context: Antecedents) -> str | None:
+    if span.label_ == "NORP":
+        return "group"  # "the British", "the Seminole": NER is sure of nationalities and peoples
     key = span.text.lower()
     for candidate in context.candidates:
         if candidate.text.lower() == key and candidate.kind != "name":

@@ -23,9 +23,9 @@ _LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place
                "MONEY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "thing", "PRODUCT": "thing",
                "WORK_OF_ART": "thing", "LAW": "thing", "LANGUAGE": "thing"}
 ASKED = [(re.compile(r"^(?:who|whom)\b", re.I), "person"),
-          (re.compile(r"^(?:where\b|(?:in |at |to |from )?(?:what|which) (?:city|country|place|town|state|"
+          (re.compile(r"^(?:where\b|(?:in |at |to |from )?(?:what|which)(?: [\w-]+)?? (?:city|country|place|town|state|"
                       r"region|stadium|venue)\b)", re.I), "place"),
-          (re.compile(r"^(?:what|which) (?:team|band|group|network|company|organi[sz]ation|body|party|"
+          (re.compile(r"^(?:what|which)(?: [\w-]+)?? (?:team|band|group|network|company|organi[sz]ation|body|party|"
                       r"agency|countries|nations)\b", re.I), "group")]
 MALE, FEMALE = {"he", "him", "his", "himself"}, {"she", "her", "hers", "herself"}
 # How much each place a mention comes from counts (see the module docstring).
@@ -203,12 +203,20 @@ def sentence_subject(doc, before) -> str | None:
 
 def short_answer(answer: str | None, nlp, asked: str | None) -> str | None:
     """The answer as a phrase that can stand in a question: itself when short; of a long one (a sentence, a list),
-    its first name of the kind asked for, or the noun phrase it opens with ('the caravan that came from ...')."""
+    its first name of the kind asked for, or the noun phrase it opens with ('the caravan that came from ...'); a
+    person or place answer that opens with a name is that name."""
     if not answer or not answer.strip():
         return None
+    doc = nlp(answer)
+    if asked in ("person", "place") and len(doc) > 1:
+        opening = next((s for s in names(doc) if s.start == 0), None)
+        end = opening.end if opening is not None else 0
+        while 0 < end < len(doc) and (doc[end].tag_ == "POS" or doc[end].pos_ == "PROPN"):
+            end += 1  # "Levi's Stadium"
+        if opening is not None and end < len(doc):
+            return doc[:end].text  # "Dalian in northeastern", "Levi's Stadium in the San": the name, not the clipping
     if len(answer.split()) <= 10 and " with " not in answer:
         return answer.strip()
-    doc = nlp(answer)
     chunk = next(iter(doc.noun_chunks), None)
     if chunk is not None and chunk.start <= 1 and chunk.root.pos_ in ("NOUN", "PROPN"):
         return doc[chunk.start:chunk.end].text

@@ -41,6 +41,7 @@ _ELLIPSIS = re.compile(
 _HAPPEN = re.compile(r"^\s*(?P<wh>why|when|where|how)\s+(?:did|does|do|would|could|was|is)\s+(?:that|it|this)\s+"
                      r"(?:happen|occur|take place|come about)\w*\s*\??\s*$", re.I)
 _FINITE_VERB_TAGS = {"VB", "VBD", "VBP", "VBZ", "MD"}
+_BE_FORMS = {"is", "are", "was", "were"}
 
 
 @dataclass(frozen=True)
@@ -114,12 +115,11 @@ def _has_topic(doc) -> bool:
 
 
 def _borrowed_topic(doc) -> bool:
-    """'What was the score?', 'Who inhabited the area?': a short question whose only topic is a bare definite noun
-    leans on the previous exchange for it."""
-    chunks = [c for c in doc.noun_chunks if c.root.pos_ not in ("PRON",) and not is_wh(c)]
-    if not chunks or len(doc) > 8 or any(t.pos_ in ("PROPN", "NUM") for t in doc) or doc.ents:
-        return False
-    return all(c[0].lower_ in ("the", "that", "this") and len(c) <= 2 for c in chunks)
+    """'What was the score?', 'What is the reason?': a short question asking what a bare definite noun is leans on
+    the previous exchange for whose it is."""
+    words = [t for t in doc if not t.is_punct]
+    return (3 <= len(words) <= 5 and words[0].tag_ in ("WP", "WDT") and words[1].lower_ in _BE_FORMS
+            and words[2].lower_ == "the" and all(t.pos_ in ("NOUN", "ADJ") for t in words[3:]) and not doc.ents)
 
 
 def _elliptic_fragment(text: str, nlp) -> str | None:
