@@ -111,7 +111,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: tuple[Evidence, ...] = ()
     score: float = 0.0
-    kind: str = "answer"  # "answer", "refusal" or "smalltalk"
+    kind: str = "answer"  # "answer", "refusal", "smalltalk" or "clarify" (a follow-up asked back: "Who do you mean by 'he'?")
     generation: str | None = None  # the index generation that was searched (None when none was)
 
     def to_json(self) -> dict:

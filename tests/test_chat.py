@@ -268,3 +268,58 @@ def test_conversation_keeps_at_most_max_turns(seed_engine):
     for question in ("How old is Kim Jong Un?", "Where was Kim Jong Un educated?", "What is Chammae-1?"):
         conversation.ask(question)
     assert [t.question for t in conversation.turns] == ["Where was Kim Jong Un educated?", "What is Chammae-1?"]
+
+
+# Asking back: a follow-up whose pronoun points to nothing (fake answerer, real spaCy). The earlier turn is given,
+# so what it mentions is known: three trains, North Korea, no person.
+
+NO_PERSON = "How many trains does North Korea operate when its leader travels?"
+
+
+def after_a_turn_without_people(engine) -> Conversation:
+    from bot.chat.conversation import Turn
+    from bot.types import Answer
+
+    answer = Answer(question=NO_PERSON, standalone_question=NO_PERSON, answer="three", answerable=True)
+    return Conversation(engine, turns=[Turn(NO_PERSON, NO_PERSON, answer)])
+
+
+def test_a_follow_up_pointing_to_nobody_is_asked_back_without_retrieval_or_history(fake_engine, fake_answerer):
+    conversation = after_a_turn_without_people(fake_engine)
+    events = list(conversation.stream("Where was he born?"))
+    reply = events[-1].answer
+    assert reply.kind == "clarify" and reply.answer == "Who do you mean by 'he'?"
+    assert not reply.answerable and reply.retrieved == () and reply.citations == ()
+    assert reply.standalone_question == reply.question == "Where was he born?"
+    assert not any(isinstance(e, Status) for e in events)  # nothing was searched
+    assert fake_answerer.asked == [] and len(conversation.turns) == 1
+
+
+def test_a_reply_to_the_ask_back_is_put_in_place_of_the_pronoun_and_answered(fake_engine, fake_answerer):
+    conversation = after_a_turn_without_people(fake_engine)
+    conversation.ask("Where was he born?")
+    answer = conversation.ask("Kim Jong Un")
+    assert answer.kind == "answer" and answer.standalone_question == "Where was Kim Jong Un born?"
+    assert fake_answerer.asked == ["Where was Kim Jong Un born?"]
+    assert conversation.pending is None and len(conversation.turns) == 2
+
+
+def test_a_new_question_after_an_ask_back_is_taken_as_it_is(fake_engine, fake_answerer):
+    conversation = after_a_turn_without_people(fake_engine)
+    conversation.ask("Where was he born?")
+    conversation.ask("Where is Vladivostok?")
+    assert fake_answerer.asked == ["Where is Vladivostok?"]
+
+
+def test_reset_forgets_a_pending_ask_back(fake_engine):
+    conversation = after_a_turn_without_people(fake_engine)
+    conversation.ask("Where was he born?")
+    conversation.ask("/reset")
+    assert conversation.pending is None and conversation.turns == []
+
+
+def test_the_terminal_prints_an_ask_back_as_one_line_without_sources(fake_engine, capsys):
+    from bot.cli.answering import print_streamed
+
+    print_streamed(after_a_turn_without_people(fake_engine).stream("When did she retire?"))
+    assert capsys.readouterr().out == "Who do you mean by 'she'?\n"

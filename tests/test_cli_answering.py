@@ -52,3 +52,15 @@ def test_chat_json_answers_each_line_and_keeps_going_after_a_bad_one(fake_cli, f
     assert rows[0]["answerable"] and "error" in rows[1] and rows[2]["answerable"]
     assert rows[2]["standalone_question"] != rows[2]["question"]  # the follow-up was made standalone
     assert fake_answerer.asked[-1] == rows[2]["standalone_question"]
+
+
+def test_chat_json_shows_an_ask_back_like_small_talk(fake_cli, fake_answerer):
+    stdin = "How many trains does North Korea operate when its leader travels?\nWhen did she retire?\n"
+    code, out, _ = fake_cli("chat", "--json", stdin=stdin)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2
+    assert rows[1] == {"question": "When did she retire?", "standalone_question": "When did she retire?",
+                       "answer": "Who do you mean by 'she'?", "answerable": False, "citations": [], "related": [],
+                       "timings_ms": {}}
+    assert len(fake_answerer.asked) == 1
+

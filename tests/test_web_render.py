@@ -105,3 +105,10 @@ def test_status_names_the_generation_or_says_to_build():
     assert "gen-000003" in status_html(info) and "2025-01-02 03:04:05 UTC" in status_html(info)
     assert "rebuilding" in status_html(info, building=True)
     assert "Rebuild index" in status_html(None)
+
+
+def test_an_ask_back_shows_like_small_talk_no_search_no_sources():
+    ask_back = Answer(question="Where was he born?", standalone_question="Where was he born?",
+                      answer="Who do you mean by 'he'?", answerable=False, kind="clarify")
+    assert chat_message(ask_back) == "Who do you mean by 'he'?"
+    assert "src-empty" in sources_html(ask_back, None) and "Sources for" not in sources_html(ask_back, None)
