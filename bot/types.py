@@ -118,7 +118,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieved: tuple[Evidence, ...] = ()
     score: float = 0.0
-    kind: str = "answer"  # "answer", "refusal" or "smalltalk"
+    kind: str = "answer"  # "answer", "refusal", "smalltalk" or "clarify" (a follow-up asked back: "Who do you mean by 'he'?")
     generation: str | None = None  # the index generation that was searched (None when none was)
     as_of: dt.date | None = None  # the day it was answered at: nothing published later was read
     time: str | None = None  # what the question said about time, as read ("June 2023", "latest as of 3 May 2024")

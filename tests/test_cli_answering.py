@@ -65,3 +65,13 @@ def test_as_of_is_in_the_json_and_undated_articles_still_answer(fake_cli):
     code, out, _ = fake_cli("ask", QUESTION, "--json", "--as-of", "2020-01-01")
     data = json.loads(out)
     assert code == 0 and data["answerable"] and data["as_of"] == "2020-01-01"
+def test_chat_json_shows_an_ask_back_like_small_talk(fake_cli, fake_answerer):
+    stdin = "How many trains does North Korea operate when its leader travels?\nWhen did she retire?\n"
+    code, out, _ = fake_cli("chat", "--json", stdin=stdin)
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 2
+    assert rows[1] == {"question": "When did she retire?", "standalone_question": "When did she retire?",
+                       "answer": "Who do you mean by 'she'?", "answerable": False, "citations": [], "related": [],
+                       "timings_ms": {}, "as_of": None, "time": None}
+    assert len(fake_answerer.asked) == 1
+

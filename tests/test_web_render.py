@@ -114,3 +114,8 @@ def test_the_answer_words_are_picked_out_inside_the_highlighted_sentence():
     html = article_html(cite, None)
     inside = re.search(r'<mark class="cite"[^>]*>(.*?)</mark>', html).group(1)
     assert re.search(r'<b class="answer-words">(.*?)</b>', inside).group(1) == "the bridge"
+def test_an_ask_back_shows_like_small_talk_no_search_no_sources():
+    ask_back = Answer(question="Where was he born?", standalone_question="Where was he born?",
+                      answer="Who do you mean by 'he'?", answerable=False, kind="clarify")
+    assert chat_message(ask_back) == "Who do you mean by 'he'?"
+    assert "src-empty" in sources_html(ask_back, None) and "Sources for" not in sources_html(ask_back, None)

@@ -5,7 +5,10 @@ session. Each question is checked, then answered from the articles using the
 earlier turns: a follow-up is rewritten into a standalone question
 (``bot.chat.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
 questions in a script other than Latin get a short reply without retrieval and
-leave the history alone.
+leave the history alone. A follow-up whose "he" or "there" points to nothing
+is asked back (an answer of kind "clarify", no retrieval, history left alone);
+a short reply to that ("Kim Jong Il") is put in the pronoun's place and the
+question answered.
 """
 
 from __future__ import annotations
@@ -50,6 +53,14 @@ class Turn:
     answer: Answer
 
 
+@dataclass(frozen=True)
+class PendingClarification:
+    """A follow-up that was asked back: the question, and the word the user is asked to name."""
+
+    question: str
+    word: str
+
+
 def small_talk_reply(text: str) -> str | None:
     for pattern, reply in _SMALL_TALK_RE.values():
         if pattern.match(text):
@@ -63,12 +74,6 @@ def foreign_script(text: str) -> bool:
     return bool(letters) and not any(unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
 
 
-def _default_filters():
-    from bot.types import Filters
-
-    return Filters()
-
-
 @dataclass
 class Conversation:
     engine: Engine
@@ -77,9 +82,11 @@ class Conversation:
     as_of: dt.date | None = None  # answer as of this day (None: today); nothing published later is read
     turns: list[Turn] = field(default_factory=list)
     max_turns: int = 20
+    pending: PendingClarification | None = None
 
     def reset(self) -> None:
         self.turns.clear()
+        self.pending = None
 
     def ask(self, text: str) -> Answer:
         events = list(self.stream(text))
@@ -93,8 +100,15 @@ class Conversation:
             yield Token(reply.answer)
             yield Done(reply)
             return
-        question = _POLITE_PREFIX.sub("", checked, count=1)
-        standalone = self.standalone(question)
+        question = self._answering_clarification(_POLITE_PREFIX.sub("", checked, count=1))
+        resolution = self.resolve(question)
+        if resolution.ask_back is not None:
+            self.pending = PendingClarification(question, resolution.word)
+            reply = _reply(checked, resolution.ask_back, kind="clarify")
+            yield Token(reply.answer)
+            yield Done(reply)
+            return
+        standalone = resolution.standalone
         when = question_time(standalone, checked_as_of(self.as_of)).describe() or ""
         searching = "Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}"
         yield Status(searching + (f" ({when})" if when else ""), standalone if standalone != checked else "", when)
@@ -106,13 +120,26 @@ class Conversation:
             yield event
 
     def standalone(self, question: str) -> str:
-        """``question`` rewritten to stand alone given the turns so far."""
-        if not self.turns:
-            return question
-        from bot.chat.rewrite import rewrite_follow_up
+        """``question`` rewritten to stand alone given the turns so far (unchanged when it would be asked back)."""
+        return self.resolve(question).standalone
 
-        history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
-        return rewrite_follow_up(question, history, self.engine.models.nlp)
+    def resolve(self, question: str):
+        """``question`` rewritten to stand alone, or what to ask back (a ``bot.chat.rewrite.Resolution``)."""
+        from bot.chat.rewrite import Resolution, resolve_follow_up
+
+        if not self.turns:
+            return Resolution(question)
+        return resolve_follow_up(question, [exchange(t) for t in self.turns], self.engine.models.nlp)
+
+    def _answering_clarification(self, text: str) -> str:
+        """After "Who do you mean by 'he'?", a short reply naming someone ("Kim Jong Il", "I mean Kim") is put in
+        the pronoun's place in the question asked back; anything else is a new question."""
+        pending, self.pending = self.pending, None
+        if pending is None:
+            return text
+        from bot.chat.rewrite import fill_clarification
+
+        return fill_clarification(pending.question, pending.word, text, self.engine.models.nlp) or text
 
     def _check(self, text: str) -> str:
         """The question cleaned (terminal escapes and control characters removed); ``QuestionError`` if unusable."""
@@ -129,6 +156,18 @@ class Conversation:
             return _reply(question, ENGLISH_ONLY_REPLY, kind="refusal")
         reply = small_talk_reply(question)
         return _reply(question, reply) if reply is not None else None
+
+
+def exchange(turn: Turn):
+    """What the rewriter reads of a turn: the standalone question, the answer (None if refused), the cited sentence
+    and the passage around it."""
+    from bot.chat.antecedents import Exchange
+
+    answer = turn.answer
+    if not answer.answerable:
+        return Exchange(turn.standalone)
+    cited = answer.citations[0] if answer.citations else None
+    return Exchange(turn.standalone, answer.answer, cited.quote if cited else "", cited.chunk_text if cited else "")
 
 
 def ask_once(engine: Engine, question: str, filters: Filters | None = None, k: int | None = None,

@@ -1,19 +1,20 @@
-"""Rewrite a follow-up question into one that stands alone, without an LLM.
+"""Rewrite a follow-up question into one that stands alone, without an LLM; or ask back.
 
-spaCy's parser and NER do the work. The last few exchanges (standalone
-question + answer) give the antecedents (``bot.chat.antecedents``): people, places,
-groups and things, most salient first. Then:
+spaCy's parser and NER do the work, over the last few exchanges (standalone
+question, answer, cited sentence and its passage; ``bot.chat.antecedents``
+scores what they mention). In order:
 
-* pronouns that point back are replaced: he/him/his/she/her -> a person,
-  they/them/their -> two people or a group, it/its -> a thing, there -> a place
-  (with "to"/"in"); expletive "it" ("how long did it take", "is it true
-  that") and existential "there" ("how many carriages are there") are left alone,
-  and so is a pronoun whose antecedent is in the question itself;
-* an elliptic follow-up ("And in 2011?", "What about Moscow?", "And when?")
-  is the previous question with one part swapped: the phrase of the same kind
-  (a date for a date, a place for a place, the question word for a question word);
-* a question with no topic of its own ("Why?", "How long did it take?") borrows
-  the previous question in parentheses;
+* a question word alone ("Why?", "And when?", "How did that happen?") asks the
+  previous question again with that word, its answer put in the place it
+  answered: "Which countries sought X?" / "Japan" + "Why?" -> "Why did Japan
+  seek X?" (``bot.chat.questions``);
+* an elliptic follow-up ("And in 2011?", "What about Moscow?", "And the
+  Broncos'?") is the previous question with one part swapped (``bot.chat.ellipsis``);
+* pronouns and demonstratives that point back are replaced by the best
+  antecedent of their kind (``bot.chat.references``); one that finds nothing
+  of its kind is asked back ("Who do you mean by 'he'?") rather than guessed;
+* a question with no topic of its own ("How long did it take?", "What was the
+  score?") borrows what the previous exchange established, in parentheses;
 * anything else already stands alone and is returned unchanged.
 """
 
@@ -21,16 +22,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bot.chat.antecedents import (
-    MOTION_VERBS,
-    PLACE_PREPOSITIONS,
-    Antecedents,
-    antecedents,
-    entity_kind,
-    is_wh,
-    noun_phrases,
-)
+from bot.chat.antecedents import Antecedents, Exchange, collect
+from bot.chat.mentions import is_wh
+from bot.chat.references import ask_back, resolve_references, with_possessive
 
 HISTORY_TURNS = 3  # earlier exchanges searched for antecedents, newest first
 
@@ -42,117 +38,88 @@ _ELLIPSIS = re.compile(
     r"|^\s*(?P<d>(?:when|where|why|how|who|whom|what|which)(?:\s+\w+){0,2})\s*$",
     re.I,
 )
+_HAPPEN = re.compile(r"^\s*(?P<wh>why|when|where|how)\s+(?:did|does|do|would|could|was|is)\s+(?:that|it|this)\s+"
+                     r"(?:happen|occur|take place|come about)\w*\s*\??\s*$", re.I)
 _FINITE_VERB_TAGS = {"VB", "VBD", "VBP", "VBZ", "MD"}
-_PERSON = {"he", "him", "his", "she", "her", "hers"}
-_GROUP = {"they", "them", "their", "theirs"}
-_THING = {"it", "its"}
-_OBJECT_FORMS = {"him", "them"}
-_BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re"}
-_TAKE = {"take", "takes", "took", "taken", "taking"}
-_DO = {"do", "does", "did", "done", "doing"}
+_BE_FORMS = {"is", "are", "was", "were"}
 
 
+@dataclass(frozen=True)
+class Resolution:
+    standalone: str  # the question to search
+    ask_back: str | None = None  # set when a word points back to nothing: what to ask the user instead
+    word: str = ""  # that word
 
-def rewrite_follow_up(question: str, history: Sequence[tuple[str, str | None]], nlp) -> str:
-    """``question`` made standalone from ``history``: (standalone question, answer or None if refused), oldest first."""
+
+_I_MEAN = re.compile(r"^\s*(?:i\s+mean(?:t)?|meaning|i'm\s+asking\s+about|about)\s*:?\s*", re.I)
+
+
+def fill_clarification(question: str, word: str, reply: str, nlp) -> str | None:
+    """The question asked back with the user's reply in ``word``'s place ('Where was he born?' + 'Kim Jong Il' ->
+    'Where was Kim Jong Il born?'); None when the reply is a question of its own."""
+    named = _I_MEAN.sub("", reply).strip().rstrip(".!?").strip()
+    doc = nlp(named)
+    if not named or len(doc) > 8 or is_wh(doc[:1]) or any(t.tag_ in _FINITE_VERB_TAGS and t.pos_ != "PROPN" for t in doc):
+        return None
+    pattern = re.compile(rf"\b{re.escape(word)}\b", re.I)
+    match = pattern.search(question)
+    if match is None:
+        return None
+    low = word.lower()
+    if low in ("his", "its", "their", "hers"):
+        named = with_possessive(named, True)
+    elif low == "there" and not re.search(r"\b(?:in|at|to|from|near)\s+$", question[: match.start()], re.I):
+        named = "in " + named
+    return question[: match.start()] + named + question[match.end():]
+
+
+def rewrite_follow_up(question: str, history: Sequence, nlp) -> str:
+    """``question`` made standalone from ``history`` (``Exchange``s, or (standalone question, answer or None) pairs,
+    oldest first). A word that points to nothing is left as it is (see ``resolve_follow_up``)."""
+    return resolve_follow_up(question, history, nlp).standalone
+
+
+def resolve_follow_up(question: str, history: Sequence, nlp) -> Resolution:
+    """``question`` made standalone from ``history``, or what to ask back when a pronoun points to nothing."""
     if not history or not question.strip():
-        return question
-    previous = history[-1][0]
-    context = antecedents(history[-HISTORY_TURNS:], nlp)
+        return Resolution(question)
+    exchanges = [h if isinstance(h, Exchange) else Exchange(h[0], h[1]) for h in history][-HISTORY_TURNS:]
     body = _DISCOURSE.sub("", question, count=1) if _DISCOURSE.match(question) else question
-    fragment = _elliptic_fragment(body, nlp)
+    context = collect(exchanges, nlp, body)
+    latest, _ = context.statements[0]
+    again = _HAPPEN.match(body)
+    fragment = None if again else _elliptic_fragment(question, nlp)
+    if again or (fragment and re.fullmatch(r"(?:when|where|why|how|who)", fragment.strip(), re.I)):
+        wh = (again.group("wh") if again else fragment.strip()).capitalize()
+        eventful = latest is not None and (not again or latest.verb)  # "When did that happen?" needs an event
+        if eventful and latest.question(wh) and wh.lower() != _first_word(exchanges[-1].question):
+            return Resolution(_capitalize(latest.question(wh)))
     if fragment is not None:
-        return _capitalize(_fill_ellipsis(previous, fragment, context, nlp))
+        return Resolution(_capitalize(_fill_ellipsis(exchanges[-1].question, fragment, context, nlp)))
     doc = nlp(body)
-    resolved = _resolve_pronouns(doc, context)
+    resolved, unresolved = resolve_references(doc, context)
+    if unresolved:
+        return Resolution(question, ask_back(unresolved), unresolved.text)
     if resolved != doc.text:
-        return _capitalize(resolved)
-    if not _has_topic(doc):
-        return f"{question.strip().rstrip('?').rstrip()} ({previous.strip().rstrip('?').rstrip()})?"
-    return question
-
-
-def _resolve_pronouns(doc, context: Antecedents) -> str:
-    out = []
-    for token in doc:
-        replacement = _antecedent_for(token, context)
-        out.append((replacement if replacement is not None else token.text) + token.whitespace_)
-    return "".join(out).strip()
-
-
-def _antecedent_for(token, context: Antecedents) -> str | None:
-    low = token.lower_
-    before = token.doc[: token.i]
-    own_people = [e.text for e in token.doc.ents if entity_kind(e) == "person"]
-    possessive = token.tag_ == "PRP$" or low in ("his", "hers", "theirs")
-    if low in _PERSON:
-        if low in _OBJECT_FORMS or (low == "her" and not possessive):
-            others = [p for p in context.people if p not in own_people]
-            return others[0] if others else None  # "Where did Kim meet him?": him is not Kim
-        if any(entity_kind(e) == "person" for e in before.ents):
-            return None  # "Did Kim say he would go?"
-        return _possessive(context.people[0], possessive) if context.people else None
-    if low in _GROUP:
-        if len([e for e in before.ents if entity_kind(e) == "person"]) >= 2 or _has_subject_phrase(before, plural=True):
-            return None
-        return _possessive(context.groups[0], possessive) if context.groups else None
-    if low in _THING:
-        if _expletive(token) or _has_subject_phrase(before, plural=False) or not context.things:
-            return None
-        return _possessive(context.things[0], low == "its")
-    if low == "there" and _place_there(token) and context.places:
-        if any(entity_kind(e) == "place" for e in before.ents):
-            return None
-        previous = token.doc[token.i - 1] if token.i else None
-        if previous is not None and previous.pos_ == "ADP":
-            return context.places[0]
-        return ("to " if token.head.lower_ in MOTION_VERBS else "in ") + context.places[0]
-    return None
-
-
-def _possessive(name: str, possessive: bool) -> str:
-    if not possessive:
-        return name
-    return name + ("'" if name.endswith("s") else "'s")
-
-
-def _has_subject_phrase(span, plural: bool) -> bool:
-    for chunk in span.noun_chunks:
-        root = chunk.root
-        if root.dep_ in ("nsubj", "nsubjpass") and root.pos_ in ("NOUN", "PROPN") and not is_wh(chunk):
-            if (root.tag_ in ("NNS", "NNPS")) == plural:
-                return True
-    return False
-
-
-def _expletive(token) -> bool:
-    """'it' that points at nothing: 'how long did it take', 'is it true that', 'what time is it', 'why did he do it'."""
-    doc, head = token.doc, token.head
-    following = [t for t in doc[token.i + 1:] if t.pos_ not in ("ADV", "PART")][:1]
-    if token.dep_ == "expl" or (following and following[0].lower_ in _TAKE):
-        return True
-    if token.dep_ in ("nsubj", "nsubjpass") and any(
-        c.dep_ in ("ccomp", "xcomp", "csubj") and c.i > token.i for c in head.children
-    ):
-        return True
-    if head.lower_ in _DO and token.dep_ == "dobj":
-        return True  # "why did he do it": the event, not a thing
-    return head.lower_ in _BE and any(c.dep_ == "attr" and is_wh(c.subtree) for c in head.children)
-
-
-def _place_there(token) -> bool:
-    """'go there' is a place; 'is there a kitchen' and 'how many carriages are there' are existential."""
-    if token.tag_ == "EX":
-        return False
-    head = token.head
-    if head.lower_ in _BE:
-        return not any(c.dep_ in ("nsubj", "attr") and c.pos_ == "NOUN" for c in head.children)
-    return True
+        return Resolution(_capitalize(resolved))
+    if not _has_topic(doc) or _borrowed_topic(doc):
+        statement = latest.statement() if latest is not None else ""
+        background = statement or exchanges[-1].question.strip().rstrip("?").rstrip()
+        return Resolution(f"{question.strip().rstrip('?').rstrip()} ({background})?")
+    return Resolution(question)
 
 
 def _has_topic(doc) -> bool:
     """A question naming anything (a noun, name or number) has a topic of its own."""
     return any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.tag_ not in ("WP", "WDT") for t in doc) or bool(doc.ents)
+
+
+def _borrowed_topic(doc) -> bool:
+    """'What was the score?', 'What is the reason?': a short question asking what a bare definite noun is leans on
+    the previous exchange for whose it is."""
+    words = [t for t in doc if not t.is_punct]
+    return (3 <= len(words) <= 5 and words[0].tag_ in ("WP", "WDT") and words[1].lower_ in _BE_FORMS
+            and words[2].lower_ == "the" and all(t.pos_ in ("NOUN", "ADJ") for t in words[3:]) and not doc.ents)
 
 
 def _elliptic_fragment(text: str, nlp) -> str | None:
@@ -161,54 +128,22 @@ def _elliptic_fragment(text: str, nlp) -> str | None:
     if not match:
         return None
     fragment = next(g for g in match.groups() if g is not None).strip()
-    if any(t.tag_ in _FINITE_VERB_TAGS for t in nlp(fragment)):
-        return None
+    framed = nlp(f"And {fragment}?")[1:-1]
+    last = framed[-1].i if len(framed) else -1
+    if any(t.tag_ in ("VBD", "VBZ", "MD") or (t.tag_ in ("VB", "VBP") and t.i != last) for t in framed
+           if t.pos_ != "PROPN"):
+        return None  # a verb of its own: "What about flying makes Kim nervous?"
     return fragment
 
 
 def _fill_ellipsis(previous: str, fragment: str, context: Antecedents, nlp) -> str:
-    prev = nlp(previous)
-    framed = nlp(f"And {_resolve_pronouns(nlp(fragment), context)}?")  # NER reads a bare name better in a frame
-    frag = framed[1:-1]
-    body = previous.strip().rstrip("?").rstrip()
-    if not len(frag):
-        return f"{body} ({fragment})?"
-    if is_wh(frag[:3]) and frag[0].pos_ in ("ADP", "SCONJ", "ADV", "PRON", "DET"):
-        return _swap_question_word(prev, frag.text, body)
-    leading_prep = frag[0].lower_ if frag[0].pos_ == "ADP" else None
-    last = frag[-1].i
-    head_entity = next((e for e in frag.ents if e.start <= last < e.end), None)
-    kind = entity_kind(head_entity) if head_entity is not None else None
-    if kind == "person" and leading_prep in PLACE_PREPOSITIONS:
-        kind = "place"
-    same_kind = [e for e in prev.ents if entity_kind(e) == kind] if kind else []
-    if same_kind:
-        target = same_kind[-1]  # the last one: "When did Kim meet Putin?" + "and Trump?" swaps Putin
-        before = prev[target.start - 1] if target.start > 0 else None
-        if leading_prep and before is not None and before.pos_ == "ADP":
-            return previous[: before.idx] + frag.text + previous[target.end_char:]
-        return previous[: target.start_char] + head_entity.text + previous[target.end_char:]
-    if leading_prep:
-        same_prep = [t for t in prev if t.lower_ == leading_prep and t.dep_ == "prep"]
-        if same_prep:
-            phrase = prev[same_prep[-1].left_edge.i: same_prep[-1].right_edge.i + 1]
-            return previous[: phrase.start_char] + frag.text + previous[phrase.end_char:]
-        return f"{body} {frag.text}?"
-    if kind is None:
-        phrases = noun_phrases(prev)
-        where = previous.lower().find(phrases[0][0].lower()) if phrases else -1
-        if where >= 0:
-            return previous[:where] + frag.text + previous[where + len(phrases[0][0]):]
-    return f"{body} ({frag.text})?"
+    from bot.chat.ellipsis import fill
+
+    return fill(previous, fragment, context, nlp, resolve_references)
 
 
-def _swap_question_word(prev, wh_phrase: str, body: str) -> str:
-    """'How did Kim Jong Il die?' + 'when' -> 'When did Kim Jong Il die?'; 'Did Kim fly?' + 'when' -> 'When did Kim fly?'."""
-    verb = next((t for t in prev if t.pos_ in ("AUX", "VERB")), None)
-    if verb is None or (verb.i > 0 and (verb.pos_ != "AUX" or not is_wh(prev[: verb.i]))):
-        return f"{wh_phrase} ({body})?"  # "Who met Kim?" + "when": no clean swap
-    rest = prev[verb.i:].text.rstrip("?").rstrip()
-    return f"{wh_phrase} {rest[:1].lower() + rest[1:] if verb.i == 0 else rest}?"
+def _first_word(text: str) -> str:
+    return text.strip().split()[0].lower() if text.strip() else ""
 
 
 def _capitalize(text: str) -> str:

@@ -15,6 +15,7 @@ from bot.types import Answer, Article, Citation
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$-])")  # "<", ">", "&" are HTML-escaped after
 _CONTEXT_CHARS = 700  # of a long paragraph, this much either side of the quote is shown
+_NO_SEARCH = ("smalltalk", "clarify")  # replies made without searching: no sources, no "Searched for"
 
 CSS = """
 .bot-status { font-size: .92em; color: var(--body-text-color-subdued); padding: 2px 4px; }
@@ -70,7 +71,7 @@ def chat_message(answer: Answer) -> str:
         body += " " + markers(answer)
     if answer.kind == "refusal" and answer.related:
         body += "\n\n*Related passages that do not answer it are shown beside the chat.*"
-    if answer.kind != "smalltalk" and answer.standalone_question and answer.standalone_question != answer.question:
+    if answer.kind not in _NO_SEARCH and answer.standalone_question and answer.standalone_question != answer.question:
         body += f"\n\n*Searched for:* “{md_escape(answer.standalone_question)}”"
     return body
 
@@ -82,7 +83,7 @@ def error_message(text: str) -> str:
 def sources_html(answer: Answer | None, passage) -> str:
     """The sources panel for one answer, naming the index generation it came from.
     ``passage(citation) -> (paragraph, start, end)`` supplies context."""
-    if answer is None or answer.kind == "smalltalk":
+    if answer is None or answer.kind in _NO_SEARCH:
         return '<div class="bot-sources"><div class="src-empty">Sources of the selected answer appear here.</div></div>'
     parts = [f'<div class="src-top">Sources for “{escape(answer.question)}”'
              + (f' · <span class="src-gen">index {escape(answer.generation)}</span>' if answer.generation else "")

