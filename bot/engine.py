@@ -112,7 +112,10 @@ class Engine:
         related = tuple(c for c in answer.related if quotes_exactly(c))
         if answer.answerable and answer.citations and not citations:
             answer = refusal(retrieval, related, answer.score)  # nothing it said can be shown with its source
+        kept = {c.n for c in citations}
+        sentences = tuple(dataclasses.replace(s, citations=tuple(n for n in s.citations if n in kept))
+                          for s in answer.sentences)  # a sentence never points at a dropped citation
         answer = dataclasses.replace(answer, citations=citations if answer.answerable else (), related=related,
-                                     generation=retrieval.generation)
+                                     generation=retrieval.generation, sentences=sentences)
         answer.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
         return answer

@@ -2,8 +2,9 @@
 
 One ``Conversation`` per user: the CLI has one, the web UI one per browser
 session. Each question is checked, then answered from the articles using the
-earlier turns: a follow-up is rewritten into a standalone question
-(``bot.chat.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
+earlier turns: a follow-up is rewritten into a standalone question before
+retrieval, by the answerer's model when it has one (``Answerer.condense``, llm
+backend), otherwise by rules (``bot.chat.rewrite``, spaCy, no LLM). Small talk, ``/reset`` and
 questions in a script other than Latin get a short reply without retrieval and
 leave the history alone.
 """
@@ -108,7 +109,9 @@ class Conversation:
         from bot.chat.rewrite import rewrite_follow_up
 
         history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
-        return rewrite_follow_up(question, history, self.engine.models.nlp)
+        condense = getattr(self.engine.answerer, "condense", None)  # an answerer with an LLM condenses
+        condensed = condense(question, history) if condense else None
+        return condensed or rewrite_follow_up(question, history, self.engine.models.nlp)
 
     def _check(self, text: str) -> str:
         """The question cleaned (terminal escapes and control characters removed); ``QuestionError`` if unusable."""
