@@ -116,7 +116,8 @@ def web_server(tmp_path, models):
 
     apps = []
 
-    def start(index: bool = True, auth: tuple[str, str] | None = None, extra: dict[str, str] | None = None, **web):
+    def start(index: bool = True, auth: tuple[str, str] | None = None, extra: dict[str, str] | None = None,
+              sections: dict | None = None, **web):
         root = tmp_path / f"web{len(apps)}"
         corpus = root / "corpus"
         shutil.copytree(SEED_CORPUS, corpus)
@@ -126,11 +127,12 @@ def web_server(tmp_path, models):
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         settings = Settings().with_overrides(
-            corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web}
+            corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web},
+            **(sections or {}),
         )
         if index:
             build(settings, models=models)
-        app = WebApp(settings, models)
+        app = WebApp(settings, models_for(settings, models))
         app.warm_up()
         apps.append(app)
         return app, app.launch(auth=auth, block=False)
@@ -138,6 +140,15 @@ def web_server(tmp_path, models):
     yield start
     for app in apps:
         app.demo.close()
+
+
+def models_for(settings, models):
+    """``models`` (already loaded) serving other ``settings``: the chat model follows ``settings.llm``."""
+    from bot.models import Models
+
+    if settings.llm == models.settings.llm:
+        return models
+    return Models(settings, embedder=models.embedder, nlp=models.nlp, qa_model=models.qa_model)
 
 
 @pytest.fixture(scope="session")
