@@ -52,11 +52,11 @@ class _Draft:
 
 
 class LLMAnswerer:
-    def __init__(self, settings: Settings, models: Models):
+    def __init__(self, settings: Settings, models: Models, fallback=None):
         self.settings = settings
         self.llm = settings.llm
         self.models = models
-        self.fallback = ExtractiveAnswerer(settings, models)
+        self.fallback = fallback or ExtractiveAnswerer(settings, models)  # any Answerer; extractive by default
         self._slots = threading.BoundedSemaphore(self.llm.max_concurrency)
         self._verifier = None
         self._failure: tuple[float, str] | None = None  # (when, why) the model last failed
@@ -181,9 +181,10 @@ class LLMAnswerer:
                    ) -> Iterator[Notice | Token | Done]:
         """The extractive answer, after a notice saying why it replaces the model's."""
         yield Notice(f"{why}; answering without the LLM" if warn else f"{why}; showing the extractive answer")
-        answer = dataclasses.replace(self.fallback.answer(retrieval), fallback=why, sentences_written=written)
-        yield Token(answer.answer)
-        yield Done(answer)
+        for event in self.fallback.stream(retrieval):
+            if isinstance(event, Done):
+                event = Done(dataclasses.replace(event.answer, fallback=why, sentences_written=written))
+            yield event
 
     def _failed(self, exc: BaseException) -> LLMError:
         from bot.answer.llm.client import describe_failure
