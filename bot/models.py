@@ -2,7 +2,8 @@
 
 One ``Models`` per process: the front end makes it and passes it to index
 building, the engine and chat, so the embedder (about 90 MB, seconds to load),
-spaCy and the QA span model are never loaded twice. Loading is lazy and
+spaCy and the QA span model are never loaded twice (and the chat model of
+the llm backend, a client, is made once). Loading is lazy and
 thread-safe (the web UI answers several sessions at once). Tests hand in
 fakes through the constructor.
 """
@@ -16,7 +17,8 @@ from bot.settings import Settings
 
 
 class Models:
-    def __init__(self, settings: Settings, *, embedder: Any = None, nlp: Any = None, qa_model: Any = None):
+    def __init__(self, settings: Settings, *, embedder: Any = None, nlp: Any = None, qa_model: Any = None,
+                 chat_model: Any = None):
         self.settings = settings
         self._lock = threading.RLock()
         self._embedder = embedder
@@ -24,6 +26,7 @@ class Models:
         self._nlp = nlp
         self._qa_model = qa_model
         self._token_counter = None
+        self._chat_model = chat_model
 
     @property
     def embedder(self):
@@ -74,3 +77,13 @@ class Models:
 
                 self._qa_model = QAModel.load()
             return self._qa_model
+
+    @property
+    def chat_model(self):
+        """The LangChain chat model of ``settings.llm`` (a client: nothing is loaded; llm backend only)."""
+        with self._lock:
+            if self._chat_model is None:
+                from bot.answer.llm.client import make_chat_model
+
+                self._chat_model = make_chat_model(self.settings.llm)
+            return self._chat_model

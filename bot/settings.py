@@ -83,7 +83,11 @@ class RetrievalSettings(_Section):
 
 
 class AnswerSettings(_Section):
-    backend: Literal["extractive"] = Field("extractive", description="Answerer. LLM backends come later.")
+    backend: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description="Answerer: 'extractive' (spans of the articles, no LLM) or 'llm' (a language model writes the "
+        "answer from numbered passage sentences, each sentence verified against what it cites; see [llm]).",
+    )
     refusal_threshold: float = Field(
         0.1, ge=0.0, le=1.0,
         description="Refuse when the answerability model's probability that the retrieved passages answer the "
@@ -96,6 +100,35 @@ class AnswerSettings(_Section):
     )
     max_citations: int = Field(2, ge=1, le=10, description="Supporting sentences cited at most.")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are rejected.")
+
+
+class LLMSettings(_Section):
+    provider: Literal["openai", "ollama"] = Field(
+        "openai", description="'openai': any OpenAI-compatible server (llama.cpp, vLLM, LM Studio, OpenAI); 'ollama'."
+    )
+    base_url: str | None = Field(
+        None, description="Server URL, e.g. http://127.0.0.1:8080/v1 (bot llm-serve prints it); unset means "
+        "OpenAI's own API (openai) or http://127.0.0.1:11434 (ollama).",
+    )
+    model: str = Field("local", description="Model name the server knows (llama.cpp's server ignores it).")
+    api_key: SecretStr | None = Field(
+        None, description="API key, from the environment (BOT_LLM__API_KEY); never printed by bot config."
+    )
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature; 0 is deterministic.")
+    max_tokens: int = Field(256, ge=8, le=8192, description="Longest answer the model may write, in tokens.")
+    timeout_s: float = Field(60.0, gt=0, description="A model call taking longer is abandoned (then the fallback).")
+    max_concurrency: int = Field(4, ge=1, le=256, description="Model calls running at once (web users share them).")
+    max_passages: int = Field(5, ge=1, le=20, description="Retrieved chunks shown to the model, best first.")
+    unverified: Literal["mark", "drop"] = Field(
+        "mark", description="A sentence not backed by the passages it cites is shown marked, or dropped."
+    )
+    condense: bool = Field(True, description="Follow-up questions are made standalone by the model.")
+    strict: bool = Field(
+        False, description="An LLM failure is an error (exit 1) instead of a warning and the extractive answer."
+    )
+    retry_after_s: float = Field(
+        30.0, ge=0, description="After the server failed, answer without it for this long before trying again."
+    )
 
 
 class WebSettings(_Section):
@@ -120,6 +153,7 @@ class Settings(BaseSettings):
     index: IndexSettings = IndexSettings()
     retrieval: RetrievalSettings = RetrievalSettings()
     answer: AnswerSettings = AnswerSettings()
+    llm: LLMSettings = LLMSettings()
     web: WebSettings = WebSettings()
 
     @classmethod

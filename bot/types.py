@@ -108,6 +108,16 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of a generated answer, with the citations (``Citation.n``) it claims and whether
+    the verifier found it backed by them (``bot.answer.llm.verify``)."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    verified: bool = False
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     standalone_question: str
@@ -122,6 +132,12 @@ class Answer:
     generation: str | None = None  # the index generation that was searched (None when none was)
     as_of: dt.date | None = None  # the day it was answered at: nothing published later was read
     time: str | None = None  # what the question said about time, as read ("June 2023", "latest as of 3 May 2024")
+    backend: str = "extractive"  # the answerer that wrote ``answer``: "extractive" or "llm"
+    model: str | None = None  # the language model that wrote it (llm backend)
+    prompt_version: str | None = None  # the prompt it was asked with (llm backend)
+    sentences: tuple[AnswerSentence, ...] = ()  # a generated answer as shown, sentence by sentence (empty for extractive)
+    sentences_written: int = 0  # sentences the model wrote, including those dropped or replaced by the fallback
+    fallback: str | None = None  # why the LLM's answer was replaced by the extractive one, when it was
 
     def to_json(self) -> dict:
         def cite(c: Citation) -> dict:
@@ -141,6 +157,13 @@ class Answer:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "time": self.time,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+            "backend": self.backend,
+            "model": self.model,
+            "prompt_version": self.prompt_version,
+            "sentences": [{"text": s.text, "citations": list(s.citations), "verified": s.verified}
+                          for s in self.sentences],
+            "sentences_written": self.sentences_written,
+            "fallback": self.fallback,
         }
 
 
@@ -167,6 +190,23 @@ class Status:
 @dataclass(frozen=True)
 class Token:
     text: str  # the next piece of the answer's text
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A sentence of a generated answer is complete and was verified; its text has already streamed as
+    ``Token``s. ``shown`` is False when ``llm.unverified = "drop"`` removes it from the final answer."""
+
+    sentence: AnswerSentence
+    shown: bool = True
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know before the answer that follows, e.g. the LLM failed and the
+    extractive answer comes instead. Text streamed before it is replaced by what follows."""
+
+    text: str
 
 
 @dataclass(frozen=True)

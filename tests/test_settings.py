@@ -155,7 +155,7 @@ def test_a_bot_variable_naming_no_section_is_a_one_line_warning(tmp_path, name):
     section = name[4:].split("__")[0].lower()
     assert result.stderr.splitlines() == [
         f"warning: {name} is not a setting (no section {section!r}; sections are "
-        "corpus, chunking, embedding, index, retrieval, answer, web): ignored"
+        "corpus, chunking, embedding, index, retrieval, answer, llm, web): ignored"
     ]
     assert json.loads(result.stdout)["retrieval"]["k"] == 5
 

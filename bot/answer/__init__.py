@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import ConfigError
 from bot.settings import Settings
-from bot.types import Answer, Done, Token
+from bot.types import Answer, Checked, Done, Notice, Token
 
 if TYPE_CHECKING:
     from bot.models import Models
@@ -29,8 +29,14 @@ class Answerer(Protocol):
     def warm_up(self) -> None:
         """Load whatever the first answer would otherwise wait for."""
 
-    def stream(self, retrieval: Retrieval) -> Iterator[Token | Done]:
-        """Pieces of the answer text (``Token``), then exactly one ``Done`` with the whole ``Answer``."""
+    def stream(self, retrieval: Retrieval) -> Iterator[Token | Checked | Notice | Done]:
+        """Pieces of the answer text (``Token``), then exactly one ``Done`` with the whole ``Answer``.
+        A generating answerer also says when a sentence is complete and checked (``Checked``), and why
+        it gave up on its own answer for the one that follows (``Notice``)."""
+
+    def condense(self, question: str, history: list[tuple[str, str | None]]) -> str | None:
+        """Optional: ``question`` made standalone given earlier (standalone question, answer or None)
+        turns, or None to leave it to the rule-based rewriter (``bot.chat.rewrite``)."""
 
 
 def refusal(retrieval: Retrieval, related=(), score: float = 0.0) -> Answer:
@@ -49,4 +55,8 @@ def make_answerer(settings: Settings, models: Models) -> Answerer:
         from bot.answer.extractive import ExtractiveAnswerer
 
         return ExtractiveAnswerer(settings, models)
-    raise ConfigError(f"unknown answer.backend {backend!r}: use 'extractive'")
+    if backend == "llm":
+        from bot.answer.llm.answerer import LLMAnswerer
+
+        return LLMAnswerer(settings, models)
+    raise ConfigError(f"unknown answer.backend {backend!r}: use 'extractive' or 'llm'")

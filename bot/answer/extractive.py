@@ -87,6 +87,9 @@ class ExtractiveAnswerer:
         self.models.nlp  # noqa: B018 - the properties load the models
         self.models.qa_model  # noqa: B018
 
+    def condense(self, question: str, history) -> None:
+        return None  # follow-ups are rewritten by rules (bot.chat.rewrite)
+
     def stream(self, retrieval: Retrieval) -> Iterator[Token | Done]:
         answer = self.answer(retrieval)
         yield Token(answer.answer)

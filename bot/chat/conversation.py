@@ -2,8 +2,9 @@
 
 One ``Conversation`` per user: the CLI has one, the web UI one per browser
 session. Each question is checked, then answered from the articles using the
-earlier turns: a follow-up is rewritten into a standalone question
-(``bot.chat.rewrite``, spaCy, no LLM) before retrieval. Small talk, ``/reset`` and
+earlier turns: a follow-up is rewritten into a standalone question before
+retrieval, by the answerer's model when it has one (``Answerer.condense``, llm
+backend), otherwise by rules (``bot.chat.rewrite``, spaCy, no LLM). Small talk, ``/reset`` and
 questions in a script other than Latin get a short reply without retrieval and
 leave the history alone. A follow-up whose "he" or "there" points to nothing
 is asked back (an answer of kind "clarify", no retrieval, history left alone);
@@ -129,6 +130,12 @@ class Conversation:
 
         if not self.turns:
             return Resolution(question)
+        condense = getattr(self.engine.answerer, "condense", None)  # an answerer with an LLM condenses
+        if condense is not None:
+            history = [(t.standalone, t.answer.answer if t.answer.answerable else None) for t in self.turns]
+            condensed = condense(question, history)
+            if condensed:
+                return Resolution(condensed)
         return resolve_follow_up(question, [exchange(t) for t in self.turns], self.engine.models.nlp)
 
     def _answering_clarification(self, text: str) -> str:

@@ -11,7 +11,8 @@ from typing import Annotated
 import typer
 
 from bot.cli.options import (
-    ArticleOpt, AsOfOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, UntilOpt, as_of, err, filters, load,
+    ArticleOpt, AsOfOpt, BackendOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, StrictLLMOpt, UntilOpt, as_of, err,
+    filters, load,
 )
 from bot.errors import BotError
 
@@ -29,14 +30,17 @@ def ask(
     article: ArticleOpt = None,
     as_of_day: AsOfOpt = None,
     index_dir: IndexOpt = None,
+    backend: BackendOpt = None,
+    strict_llm: StrictLLMOpt = False,
 ) -> None:
     """Answer one question: the answer, then numbered citations with the quoted passage."""
     from bot.chat.conversation import Conversation
 
     try:
-        conversation = Conversation(_engine(index_dir), filters(source, since, until, article), k, as_of(as_of_day))
+        conversation = Conversation(_engine(index_dir, backend, strict_llm), filters(source, since, until, article), k,
+                                    as_of(as_of_day))
         if json_out:
-            answer = conversation.ask(question)
+            answer = answer_of(conversation.stream(question))
             typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:
             print_streamed(conversation.stream(question))
@@ -55,6 +59,8 @@ def chat(
     article: ArticleOpt = None,
     as_of_day: AsOfOpt = None,
     index_dir: IndexOpt = None,
+    backend: BackendOpt = None,
+    strict_llm: StrictLLMOpt = False,
 ) -> None:
     """Talk with the articles; follow-ups use the conversation. /reset starts over.
 
@@ -68,7 +74,7 @@ def chat(
 
     day = as_of(as_of_day)
     checked_as_of(day)  # a future day fails now, not at every question
-    engine = _engine(index_dir)
+    engine = _engine(index_dir, backend, strict_llm)
     engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
     conversation = Conversation(engine, filters(source, since, until, article), k, day)
     if hasattr(sys.stdin, "reconfigure"):
@@ -79,36 +85,61 @@ def chat(
         _chat_json_lines(conversation)
 
 
-def _engine(index_dir):
+def _engine(index_dir, backend=None, strict_llm=False):
     from bot.engine import Engine
 
-    return Engine(load(index=index_dir))
+    return Engine(load(index=index_dir, backend=backend, strict_llm=strict_llm))
+
+
+def answer_of(events: Iterator):
+    """The final answer of a stream, each ``Notice`` on the way printed as one warning line on stderr."""
+    from bot.types import Done, Notice
+
+    answer = None
+    for event in events:
+        if isinstance(event, Notice):
+            err(f"warning: {event.text}")
+        elif isinstance(event, Done):
+            answer = event.answer
+    return answer
 
 
 def print_streamed(events: Iterator, status=None):
-    """Print an answer as it streams: the search used for a follow-up, the answer's words as they come,
-    then its sources. ``status`` (a rich status) shows what is being done until the first words."""
-    from bot.cli.render import printable, render_sources, searched_line
-    from bot.types import Done, Status, Token
+    """Print an answer as it streams: the search used for a follow-up, the answer's words as they come
+    (a generated sentence's [n] markers, and its mark when unverified, once it is complete), then its
+    sources. A notice (the LLM failed) is one warning line on stderr, and what follows replaces what was
+    printed. ``status`` (a rich status) shows what is being done until the first words."""
+    from bot.cli.render import answer_text, printable, render_sources, searched_line, sentence_marks
+    from bot.types import Checked, Done, Notice, Status, Token
 
-    written, standalone, answer = "", "", None
+    shown, started, standalone, answer = "", False, "", None
     for event in events:
         if isinstance(event, Status):
             standalone = event.standalone
             if status is not None:
                 status.update(event.text)
-        elif isinstance(event, Token):
-            if not written:
-                if status is not None:
-                    status.stop()
-                if standalone:
-                    typer.echo(searched_line(standalone))
+        elif isinstance(event, (Token, Checked, Notice)) and not started:
+            started = True
+            if status is not None:
+                status.stop()
+            if standalone:
+                typer.echo(searched_line(standalone))
+        if isinstance(event, Token):
             typer.echo(printable(event.text), nl=False)
-            written += event.text
+            shown += event.text
+        elif isinstance(event, Checked):
+            typer.echo(sentence_marks(event.sentence, event.shown), nl=False)
+            shown += sentence_marks(event.sentence, event.shown)
+        elif isinstance(event, Notice):
+            if shown:
+                typer.echo()
+            err(f"warning: {event.text}")
+            shown = ""
         elif isinstance(event, Done):
             answer = event.answer
-    if answer.answer != written:  # the answerer revised what it streamed (e.g. dropped an unsupported sentence)
-        typer.echo(("\n" if written else "") + printable(answer.answer), nl=False)
+    final = answer_text(answer)
+    if " ".join(final.split()) != " ".join(shown.split()):  # revised since it streamed (a dropped sentence)
+        typer.echo(("\n" if shown else "") + printable(final), nl=False)
     typer.echo(render_sources(answer))
     return answer
 
@@ -151,7 +182,7 @@ def _chat_json_lines(conversation) -> None:
         if not text.strip():
             continue
         try:
-            answer = conversation.ask(text)
+            answer = answer_of(conversation.stream(text))
         except BotError as exc:
             typer.echo(error_json(text, exc))
         except Exception as exc:  # a bug underneath: this line fails, the session goes on

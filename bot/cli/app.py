@@ -14,8 +14,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from bot.cli import answering, library
-from bot.cli.options import CorpusOpt, IndexOpt, QuietOpt, err, load
+from bot.cli import answering, library, llm
+from bot.cli.options import BackendOpt, CorpusOpt, IndexOpt, QuietOpt, StrictLLMOpt, err, load
 from bot.errors import BotError, ConfigError
 
 app = typer.Typer(
@@ -91,13 +91,15 @@ def evaluate(
     output: Annotated[Optional[Path], typer.Option("--output", help="Write metrics and per-question rows as JSON.")] = None,
     k: Annotated[int, typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")] = 5,
     quiet: QuietOpt = False,
+    backend: BackendOpt = None,
+    strict_llm: StrictLLMOpt = False,
 ) -> None:
     """Measure retrieval, answers, citations and refusals on a QA set."""
     from bot.cli.progress import progress_bar
     from bot.evaluate import METRICS, run, write_report
 
     with progress_bar(enabled=not quiet and sys.stderr.isatty()) as progress:
-        metrics, rows = run(load(), qa, corpus, index_dir, k, progress)
+        metrics, rows = run(load(backend=backend, strict_llm=strict_llm), qa, corpus, index_dir, k, progress)
     width = max(len(m) for m in METRICS)
     for name in METRICS:
         value = metrics.get(name)
@@ -109,6 +111,7 @@ def evaluate(
 
 app.command()(library.add)
 app.command()(library.rm)
+app.command("llm-serve")(llm.llm_serve)
 
 
 @app.command()
@@ -125,11 +128,13 @@ def web(
     share: Annotated[str, typer.Option("--share", help="Gradio share links: only 'no' is supported.")] = "no",
     corpus: CorpusOpt = None,
     index_dir: IndexOpt = None,
+    backend: BackendOpt = None,
+    strict_llm: StrictLLMOpt = False,
 ) -> None:
     """Start the web UI."""
     if share.lower() not in ("no", "false", "0"):
         raise ConfigError("--share is not supported: the bot serves only this machine or your own network")
-    settings = load(corpus, index_dir, web={"host": host, "port": port, "auth": auth})
+    settings = load(corpus, index_dir, backend, strict_llm, web={"host": host, "port": port, "auth": auth})
     from bot.web.app import serve
 
     serve(settings)

@@ -17,15 +17,21 @@ AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="Answer as of th
                                                  "nothing published later is read; 'latest' means newest up to it.")]
 KOpt = Annotated[Optional[int], typer.Option("-k", "--k", min=1, max=100, help="Chunks to retrieve.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+BackendOpt = Annotated[Optional[str], typer.Option(
+    "--backend", help="Answerer for this run: extractive or llm (default: answer.backend).")]
+StrictLLMOpt = Annotated[bool, typer.Option(
+    "--strict-llm", help="An LLM failure is an error (exit 1), not a warning followed by the extractive answer.")]
 
 
-def load(corpus: Path | None = None, index: Path | None = None, **sections):
+def load(corpus: Path | None = None, index: Path | None = None, backend: str | None = None, strict_llm: bool = False,
+         **sections):
     """The settings, with the flags given on top; what looks like a mistake in them is warned about."""
     from bot.settings import config_warnings, load_settings
 
     for line in config_warnings():
         err(f"warning: {line}")
-    return load_settings(corpus={"dir": corpus}, index={"dir": index}, **sections)
+    return load_settings(corpus={"dir": corpus}, index={"dir": index}, answer={"backend": backend},
+                         llm={"strict": True if strict_llm else None}, **sections)
 
 
 def filters(source, since, until, article):

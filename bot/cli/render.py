@@ -14,15 +14,31 @@ import unicodedata
 
 import click
 
-from bot.types import Answer, Citation
+from bot.types import Answer, AnswerSentence, Citation
+
+UNVERIFIED_MARK = "(not verified)"
 
 
 def render_answer(answer: Answer, width: int = 100) -> str:
     lines = []
     if answer.standalone_question and answer.standalone_question != answer.question:
         lines.append(searched_line(answer.standalone_question))
-    lines.append(printable(answer.answer))
+    lines.append(printable(answer_text(answer)))
     return "\n".join(lines) + render_sources(answer, width)
+
+
+def sentence_marks(sentence: AnswerSentence, shown: bool = True) -> str:
+    """What follows a generated sentence: its citation markers, and a mark when the cited text does not back it."""
+    if not shown:
+        return ""
+    return "".join(f" [{n}]" for n in sentence.citations) + ("" if sentence.verified else f" {UNVERIFIED_MARK}")
+
+
+def answer_text(answer: Answer) -> str:
+    """The answer's text; a generated answer sentence by sentence, each with its markers."""
+    if not answer.sentences:
+        return answer.answer
+    return " ".join(s.text + sentence_marks(s) for s in answer.sentences)
 
 
 def searched_line(standalone: str) -> str:

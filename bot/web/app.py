@@ -111,23 +111,22 @@ class WebApp:
         import gradio as gr
 
         from bot.chat.conversation import Conversation
-        from bot.types import Done, Status, Token
+        from bot.types import Checked, Done, Notice, Status, Token
 
         history, session = list(history or []), session or ChatSession(Conversation(self.engine))
         if not (question or "").strip():
             yield history, session, gr.skip(), question, gr.skip()
             return
         history += [_message("user", render.md_escape(question)), _message("assistant", "…")]
-        at, written = len(history) - 1, ""
+        at, bubble = len(history) - 1, render.StreamingBubble()
         try:
             session.conversation.filters = parse_filters(source, since, until)
             session.conversation.as_of = parse_as_of(as_of)
             for event in session.conversation.stream(question):
                 if isinstance(event, Status):
                     history[at] = _message("assistant", f"*{render.md_escape(event.text)}*")
-                elif isinstance(event, Token):
-                    written += event.text
-                    history[at] = _message("assistant", render.md_escape(written))
+                elif isinstance(event, (Token, Checked, Notice)):
+                    history[at] = _message("assistant", bubble.add(event))
                 elif isinstance(event, Done):
                     session.answers[at], session.shown = event.answer, at
                     history[at] = _message("assistant", render.chat_message(event.answer))

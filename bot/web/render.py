@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from bot.types import Answer, Article, Citation
+from bot.types import Answer, AnswerSentence, Article, Checked, Citation, Notice, Token
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~$-])")  # "<", ">", "&" are HTML-escaped after
 _CONTEXT_CHARS = 700  # of a long paragraph, this much either side of the quote is shown
@@ -52,7 +52,10 @@ mark.cite b.answer-words { font-weight: 700; text-decoration: underline; text-de
 .bot-article .art-body { white-space: pre-wrap; line-height: 1.6; max-height: 480px; overflow-y: auto;
   padding-right: 6px; }
 .bot-article h3 { margin: 0 0 2px; }
+.src-for { font-size: .85em; margin: 6px 0 0; padding-left: 8px; border-left: 3px solid #4f46e5; }
+.src-for.unverified { border-left-color: #b54708; color: #b54708; }
 """
+UNVERIFIED_MARK = "⚠ *(not verified)*"  # after a generated sentence the passages it cites do not back
 
 
 def md_escape(text: str) -> str:
@@ -64,10 +67,43 @@ def markers(answer: Answer) -> str:
     return " ".join(f"\\[{c.n}\\]" for c in answer.citations)
 
 
+def sentence_marks(sentence: AnswerSentence) -> str:
+    """A generated sentence's citation markers, and the mark of one its citations do not back."""
+    return "".join(f" \\[{n}\\]" for n in sentence.citations) + ("" if sentence.verified else " " + UNVERIFIED_MARK)
+
+
+def fallback_note(reason: str) -> str:
+    return f"*The LLM's answer is not shown ({md_escape(reason)}); the extractive answer:*\n\n"
+
+
+class StreamingBubble:
+    """The chat bubble while an answer streams: text as it comes, each generated sentence's markers
+    (or its removal, ``llm.unverified = "drop"``) once it is checked; a notice replaces what came before."""
+
+    def __init__(self):
+        self.done = ""  # Markdown of the checked sentences
+        self.tail = ""  # text since the last checked sentence
+
+    def add(self, event) -> str:
+        if isinstance(event, Token):
+            self.tail += event.text
+        elif isinstance(event, Checked):
+            self.done += (md_escape(self.tail) + sentence_marks(event.sentence)) if event.shown else ""
+            self.tail = ""
+        elif isinstance(event, Notice):
+            self.done, self.tail = fallback_note(event.text), ""
+        return self.done + md_escape(self.tail)
+
+
 def chat_message(answer: Answer) -> str:
-    """The chat bubble of a finished answer: text, citation markers, and the search used for a follow-up."""
-    body = md_escape(answer.answer)
-    if answer.citations:
+    """The chat bubble of a finished answer: text, citation markers (after each sentence of a generated
+    answer, with a mark on any its citations do not back), and the search used for a follow-up."""
+    body = fallback_note(answer.fallback) if answer.fallback else ""
+    if answer.sentences:
+        body += " ".join(md_escape(s.text) + sentence_marks(s) for s in answer.sentences)
+    else:
+        body += md_escape(answer.answer)
+    if answer.citations and not answer.sentences:
         body += " " + markers(answer)
     if answer.kind == "refusal" and answer.related:
         body += "\n\n*Related passages that do not answer it are shown beside the chat.*"
@@ -89,7 +125,7 @@ def sources_html(answer: Answer | None, passage) -> str:
              + (f' · <span class="src-gen">index {escape(answer.generation)}</span>' if answer.generation else "")
              + "</div>"]
     if answer.citations:
-        parts += [_card(c, passage(c), "citation") for c in answer.citations]
+        parts += [_card(c, passage(c), "citation", _citing(answer, c.n)) for c in answer.citations]
     else:
         parts.append(f'<div class="src-refusal">{escape(answer.answer)}</div>')
         if answer.related:
@@ -98,14 +134,23 @@ def sources_html(answer: Answer | None, passage) -> str:
     return '<div class="bot-sources">' + "".join(parts) + "</div>"
 
 
-def _card(citation: Citation, context: tuple[str, int, int], kind: str) -> str:
+def _citing(answer: Answer, n: int) -> str:
+    """Which sentences of a generated answer cite passage ``n``, each marked verified or not."""
+    return "".join(
+        f'<div class="src-for{"" if s.verified else " unverified"}" data-verified="{str(s.verified).lower()}">'
+        f'{"✓ backs" if s.verified else "⚠ does not back"}: “{escape(s.text)}”</div>'
+        for s in answer.sentences if n in s.citations
+    )
+
+
+def _card(citation: Citation, context: tuple[str, int, int], kind: str, citing: str = "") -> str:
     label = f"{citation.n}" if kind == "citation" else "related"
     return (
         f'<div class="src-card {kind}" data-kind="{kind}" data-n="{citation.n}" data-path="{escape(citation.path)}" '
         f'data-start="{citation.start}" data-end="{citation.end}">'
         f'<div class="src-head"><span class="src-n">{label}</span>{escape(citation.title)}</div>'
         f'<div class="src-meta">{_meta(citation.date, citation.source, citation.path)}</div>'
-        f'<p class="src-passage">{_passage(citation, context)}</p>'
+        f'<p class="src-passage">{_passage(citation, context)}</p>{citing}'
         f'<button class="src-open" data-open="{kind}:{citation.n}">Open article ↗</button></div>'
     )
 
