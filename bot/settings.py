@@ -24,6 +24,9 @@ from pydantic_settings import (
 from bot.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+# How the default embedder runs (bot.embeddings.OnnxEmbedder). Part of the index shape: vectors from
+# another runtime or precision differ (if only in the last bits), so a change of it means re-embedding.
+DEFAULT_EMBEDDER_RUNTIME = "onnx-fp32"
 
 
 class _Section(BaseModel):
@@ -119,7 +122,7 @@ class Settings(BaseSettings):
 
     def index_shape(self) -> dict[str, Any]:
         """The settings that shape stored records: a change means a rebuild."""
-        return {"embedder": self.embedding.model, "chunking": self.chunking.model_dump()}
+        return {"embedder": embedder_fingerprint(self.embedding.model), "chunking": self.chunking.model_dump()}
 
     def with_overrides(self, **sections: dict[str, Any]) -> "Settings":
         """A copy with some fields replaced, e.g. ``with_overrides(index={"dir": p})``."""
@@ -127,6 +130,12 @@ class Settings(BaseSettings):
         for section, values in sections.items():
             data[section].update({k: v for k, v in values.items() if v is not None})
         return _validated(lambda: Settings.model_validate(data))
+
+
+def embedder_fingerprint(model: str) -> str:
+    """What makes the vectors: the model and what runs it."""
+    runtime = DEFAULT_EMBEDDER_RUNTIME if model == DEFAULT_EMBEDDER else "sentence-transformers"
+    return f"{model} ({runtime})"
 
 
 def shape_hash(shape: dict[str, Any]) -> str:
