@@ -162,7 +162,8 @@ class ExtractiveAnswerer:
 
     def _match(self, question: str, sentences: list[Sentence], scorer) -> None:
         previous: Sentence | None = None
-        for sentence, match in zip(sentences, scorer.match(question, [s.text for s in sentences])):
+        chunks = [s.evidence.chunk.text for s in sentences]  # where the index keeps their vectors
+        for sentence, match in zip(sentences, scorer.match(question, [s.text for s in sentences], chunks)):
             sentence.match, sentence.novel = match.score, match.novel
             context = previous.match if previous and previous.evidence is sentence.evidence else 0.0  # its neighbour
             # A first guess that picks the sentences worth parsing; rank() scores those with the fitted model.

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from bot.errors import IndexCorruptError, RetrievalError
 from bot.index.bm25 import Bm25Index
 from bot.index.records import chroma_where, chunk_from_record
+from bot.index.sentences import SentenceVectors
 from bot.index.store import Manifest, collection_name, make_client, read_current_manifest, unreadable
 from bot.retrieve.rerank import SentenceScorer
 from bot.settings import Settings
@@ -27,7 +28,7 @@ from bot.types import Chunk, Evidence, Filters, Query
 if TYPE_CHECKING:
     from bot.models import Models
 
-RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (the cost is embedding their sentences)
+RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (their sentence vectors are stored)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,10 @@ class IndexReader:
                 client = make_client(self.settings, generation)
                 collection = client.get_collection(collection_name(self.settings, generation), embedding_function=None)
                 bm25 = Bm25Index.load(generation)
+                stored = SentenceVectors.load(generation)
             except Exception as exc:
                 raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
-            scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf())
+            scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf(), stored)
             self._open = OpenGeneration(generation, manifest, collection, bm25, scorer)
 
     def warm_up(self) -> None:
@@ -193,7 +195,7 @@ def rerank(scorer, question: str, pool: list[dict[str, Any]]) -> list[tuple[floa
     dense_floor = min((e["dense"][1] for e in pool if e["dense"]), default=0.0)
     bm25_top = max((e["bm25"][1] for e in pool if e["bm25"]), default=0.0) or 1.0
     spans = [[e["chunk"].text[a:b] for a, b in sentence_spans(e["chunk"].text)] for e in pool]
-    matches = scorer.match(question, [s for sentences in spans for s in sentences])
+    matches = scorer.match(question, [s for sentences in spans for s in sentences], [e["chunk"].text for e in pool])
     scored, offset = [], 0
     for entry, sentences in zip(pool, spans):
         own, offset = matches[offset: offset + len(sentences)], offset + len(sentences)
