@@ -7,17 +7,20 @@ as the scorer cuts them) and stores them under ``sentences/``:
 
 - ``vectors.npy``: one float16 row per distinct sentence text (float16 halves
   the disk and changes a cosine by about 1e-4);
+- ``keys.npy``: a hash of each row's sentence text;
 - ``chunks.npy``, ``offsets.npy``, ``rows.npy``: chunk text hashes (sorted),
   and for the i-th of them the rows ``rows[offsets[i]:offsets[i + 1]]``, its
   sentences in order.
 
 A reader finds a chunk's sentence vectors by the hash of its text; a build
-reuses the previous generation's rows for every chunk text it still holds,
-as it reuses chunk vectors, so an incremental build embeds only new sentences.
+reuses the previous generation's row for every sentence text it still holds
+(an edited chunk keeps its unchanged sentences' vectors), so an incremental
+build embeds only new sentences.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ class SentenceVectors:
     hashes: np.ndarray  # sorted chunk text hashes, bytes
     offsets: np.ndarray
     rows: np.ndarray
+    folder: Path | None = None
 
     @classmethod
     def load(cls, generation: Path) -> "SentenceVectors | None":
@@ -54,7 +58,13 @@ class SentenceVectors:
         if not (folder / "vectors.npy").is_file():
             return None
         return cls(np.load(folder / "vectors.npy", mmap_mode="r"), np.load(folder / "chunks.npy"),
-                   np.load(folder / "offsets.npy"), np.load(folder / "rows.npy"))
+                   np.load(folder / "offsets.npy"), np.load(folder / "rows.npy"), folder)
+
+    def by_sentence(self) -> dict[bytes, int]:
+        """Row of each stored sentence, by ``sentence_key`` (what a build reuses)."""
+        if self.folder is None or not (self.folder / "keys.npy").is_file():
+            return {}
+        return {key: row for row, key in enumerate(np.load(self.folder / "keys.npy").tolist())}
 
     def __len__(self) -> int:
         return int(self.vectors.shape[0])
@@ -77,12 +87,14 @@ def write_sentence_vectors(generation: Path, chunk_texts: list[str], previous: S
     """Store the sentence vectors of these chunks; return how many sentences had to be embedded.
     ``embed`` turns texts into float32 rows; it is called only when something is new."""
     chunks = {text_hash(t): t for t in chunk_texts}
+    sentences = list(dict.fromkeys(s for t in chunks.values() for s in chunk_sentences(t)))
     known: dict[str, np.ndarray] = {}
-    for chunk_hash, text in chunks.items():
-        stored = previous.for_hash(chunk_hash) if previous is not None else None
-        if stored is not None:
-            known.update((s, v) for s, v in zip(chunk_sentences(text), stored) if s not in known)
-    missing = list(dict.fromkeys(s for t in chunks.values() for s in chunk_sentences(t) if s not in known))
+    reusable = previous.by_sentence() if previous is not None else {}
+    for sentence in sentences:
+        row = reusable.get(sentence_key(sentence))
+        if row is not None:
+            known[sentence] = np.asarray(previous.vectors[row], dtype=np.float32)
+    missing = [s for s in sentences if s not in known]
     missing.sort(key=len)  # similar lengths together: batches carry little padding
     for start in range(0, len(missing), EMBED_BATCH):
         part = missing[start:start + EMBED_BATCH]
@@ -104,12 +116,18 @@ def write_sentence_vectors(generation: Path, chunk_texts: list[str], previous: S
     folder = generation / SENTENCES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     np.save(folder / "vectors.npy", vectors)
+    np.save(folder / "keys.npy", np.array([sentence_key(s) for s in row_of], dtype="S32"))
     np.save(folder / "chunks.npy", np.array([h.encode("ascii") for h in hashes], dtype="S40"))
     np.save(folder / "offsets.npy", np.array(offsets, dtype=np.int64))
     np.save(folder / "rows.npy", np.array(rows, dtype=np.int32))
     (folder / "about.json").write_text(json.dumps({"sentences": len(row_of), "chunks": len(hashes),
                                                    "dtype": np.dtype(STORED_DTYPE).name}), encoding="utf-8")
     return len(missing)
+
+
+def sentence_key(sentence: str) -> bytes:
+    """A short hash of a sentence's text (hex: numpy's bytes arrays drop trailing zero bytes)."""
+    return hashlib.blake2b(sentence.encode("utf-8"), digest_size=16).hexdigest().encode("ascii")
 
 
 def embed_matrix(embedder, texts: list[str]) -> np.ndarray:
