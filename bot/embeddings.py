@@ -201,23 +201,31 @@ class OnnxEmbedder:
 
 class CachedEmbeddings:
     """Wraps a LangChain ``Embeddings`` with a bounded memo, so a warm process
-    never embeds the same question or sentence twice."""
+    never embeds the same question or sentence twice. Thread-safe (the web UI
+    and ``bot serve`` answer several questions at once); embedding itself runs
+    outside the lock."""
 
     def __init__(self, inner, max_items: int = 50_000):
+        import threading
         from collections import OrderedDict
 
         self.inner = inner
         self._memo: OrderedDict[str, list[float]] = OrderedDict()
         self._max = max_items
+        self._lock = threading.Lock()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        with self._lock:
+            found = {t: self._memo[t] for t in texts if t in self._memo}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            for text, vector in zip(missing, self.inner.embed_documents(missing)):
-                self._memo[text] = vector
-            while len(self._memo) > self._max:
-                self._memo.popitem(last=False)
-        return [self._memo[t] for t in texts]
+            found.update(zip(missing, self.inner.embed_documents(missing)))
+            with self._lock:
+                for text in missing:
+                    self._memo[text] = found[text]
+                while len(self._memo) > self._max:
+                    self._memo.popitem(last=False)
+        return [found[t] for t in texts]

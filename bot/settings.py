@@ -90,6 +90,9 @@ class WebSettings(_Section):
     port: int = Field(7860, ge=1, le=65535, description="Port of the web UI.")
     auth: str | None = Field(None, description="'user:password' required when binding beyond loopback.")
     max_upload_mb: float = Field(10.0, gt=0, description="Largest article accepted by upload.")
+    concurrency: int = Field(
+        4, ge=1, le=64, description="Questions answered at once by the web UI and by bot serve (more wait in line)."
+    )
 
 
 class Settings(BaseSettings):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 import typer
@@ -27,16 +29,19 @@ def ask(
     article: ArticleOpt = None,
     index_dir: IndexOpt = None,
 ) -> None:
-    """Answer one question: the answer, then numbered citations with the quoted passage."""
-    from bot.chat.conversation import Conversation
+    """Answer one question: the answer, then numbered citations with the quoted passage.
 
+    Uses a running ``bot serve`` for the same settings when there is one (answers in a fraction of a second)."""
     try:
-        conversation = Conversation(_engine(index_dir), filters(source, since, until, article), k)
-        if json_out:
-            answer = conversation.ask(question)
-            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-        else:
-            print_streamed(conversation.stream(question))
+        settings = load(index=index_dir)
+        chosen = filters(source, since, until, article)
+        with loading_status(enabled=not json_out) as status:
+            conversation = _conversation(settings, chosen, k, status)
+            if json_out:
+                answer = conversation.ask(question)
+                typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+            else:
+                print_streamed(conversation.stream(question), status)
     except BotError as exc:
         if json_out:
             typer.echo(error_json(question, exc))
@@ -59,10 +64,20 @@ def chat(
     lines skipped; a bad question gives {"question", "error"} and the rest go on).
     """
     from bot.chat.conversation import Conversation
+    from bot.serve import connect
 
-    engine = _engine(index_dir)
-    engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
-    conversation = Conversation(engine, filters(source, since, until, article), k)
+    settings = load(index=index_dir)
+    chosen = filters(source, since, until, article)
+    conversation = connect(settings, chosen, k)
+    if conversation is None:
+        from bot.engine import Engine
+
+        engine = Engine(settings)
+        engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
+        conversation = Conversation(engine, chosen, k)
+        warming = threading.Thread(target=engine.warm_up, daemon=True)  # models load while the user types
+        warming.start()
+        conversation = _AfterWarmUp(conversation, warming)
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # undecodable input is a bad question, not a crash
     if sys.stdin.isatty() and not json_out:
@@ -71,10 +86,55 @@ def chat(
         _chat_json_lines(conversation)
 
 
-def _engine(index_dir):
+def _conversation(settings, chosen, k, status):
+    """A conversation with the running ``bot serve``, else one in this process with its models loaded
+    (the status line says so meanwhile)."""
+    from bot.serve import connect
+
+    remote = connect(settings, chosen, k)
+    if remote is not None:
+        return remote
+    from bot.chat.conversation import Conversation
     from bot.engine import Engine
 
-    return Engine(load(index=index_dir))
+    engine = Engine(settings)
+    engine.reader  # noqa: B018 - a missing index fails before any model loads
+    if status is not None:
+        status.update("Loading models…")
+    engine.warm_up()
+    if status is not None:
+        status.update("Searching the articles…")
+    return Conversation(engine, chosen, k)
+
+
+@contextmanager
+def loading_status(enabled: bool):
+    """A spinner on stderr saying what is being done (only on a terminal), or None."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("Starting…") as status:
+        yield status
+
+
+class _AfterWarmUp:
+    """A conversation whose first question waits for the models loading in the background."""
+
+    def __init__(self, conversation, warming: threading.Thread):
+        self.conversation, self.warming = conversation, warming
+
+    def stream(self, text: str):
+        self.warming.join()
+        return self.conversation.stream(text)
+
+    def ask(self, text: str):
+        self.warming.join()
+        return self.conversation.ask(text)
+
+    def reset(self) -> None:
+        self.conversation.reset()
 
 
 def print_streamed(events: Iterator, status=None):
