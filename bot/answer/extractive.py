@@ -5,9 +5,9 @@ a span of an article and every citation is an exact slice of one. Sentences
 from the retrieved chunks get a first score from how well they match the
 question (embedding cosine and IDF-weighted term overlap, bot/rerank.py),
 their chunk's rank and the sentence before them; the best few are parsed by
-spaCy, and the chunks holding them are read whole by the reader
-(bot/answer/qa_model.py), which scores the best answer span of each sentence
-against "no answer here". A fitted sentence model (``sentence_model.json``)
+spaCy, and each is read with its neighbouring sentences by the reader
+(bot/answer/qa_model.py; all windows in one batch), which scores the best
+answer span of each sentence against "no answer here". A fitted sentence model (``sentence_model.json``)
 combines the match, the phrase model's score (bot/answer/span.py) and the
 reader's score to pick the sentence; an answerability model on the same
 features decides whether to refuse (with related passages) instead.
@@ -41,6 +41,7 @@ _NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"
 # (the fitted weight would be near zero; these values cost 0.3 points of sentence choice there).
 HEADLINE_PRIOR = 1.0
 READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
+READ_CONTEXT_SENTENCES = 1  # the reader reads a sentence with this many sentences either side, not the whole chunk
 CITE_MARGIN = 0.5  # a runner-up sentence this close (log-odds) to the best is cited too
 SENTENCE_MODEL_PATH = Path(__file__).with_name("sentence_model.json")
 
@@ -80,7 +81,7 @@ class ExtractiveAnswerer:
     def answer(self, retrieval: Retrieval) -> Answer:
         t0 = time.perf_counter()
         query, evidence, timings = retrieval.query, list(retrieval.evidence), retrieval.timings
-        sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer)
+        sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
@@ -103,19 +104,25 @@ class ExtractiveAnswerer:
             score=confidence,
         )
 
-    def rank(self, standalone: str, evidence: list[Evidence], scorer) -> tuple[list[Sentence], list[Sentence]]:
+    def rank(self, standalone: str, evidence: list[Evidence], scorer, timings: dict | None = None
+             ) -> tuple[list[Sentence], list[Sentence]]:
         """All sentences of the evidence, and the best few of them, parsed and best first.
-        ``scorer`` matches sentences with the question (``bot.retrieve.rerank.SentenceScorer``)."""
+        ``scorer`` matches sentences with the question (``bot.retrieve.rerank.SentenceScorer``);
+        ``timings`` gets the milliseconds of parsing and reading."""
         sentences = self._sentences(evidence)
         self._match(standalone, sentences, scorer)
         pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
         if not pool:
             return sentences, []
+        started = time.perf_counter()
         docs = list(self.models.nlp.pipe([standalone] + [s.text for s in pool]))
+        parsed = time.perf_counter()
         profile = question_profile(standalone, lambda _: docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
         readings = self._read(standalone, pool)
+        if timings is not None:
+            timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
         best_reading = max(r.score for r in readings)
         for order, (sentence, doc, reading) in enumerate(zip(pool, docs[1:], readings)):
             self._extract(sentence, doc, profile)
@@ -132,15 +139,16 @@ class ExtractiveAnswerer:
         return sentences, pool
 
     def _read(self, question: str, pool: list[Sentence]) -> list[Reading]:
-        """The reader's best span in each sentence, each chunk read once and whole (its context counts)."""
-        chunks = list({id(s.evidence): s.evidence.chunk for s in pool}.items())
-        read = self.models.qa_model.read_passages(question, [c.text for _, c in chunks])
-        passages = dict(zip((key for key, _ in chunks), read))
+        """The reader's best span in each sentence, read with its neighbours (its context counts): the
+        windows of all the sentences, overlapping ones merged, in one batch."""
+        windows = reading_windows(pool, READ_CONTEXT_SENTENCES)
+        read = self.models.qa_model.read_passages(question, [w.text for w in windows])
         coverage = self.settings.answer.answer_coverage
         out = []
         for sentence in pool:
-            offset = sentence.start - sentence.evidence.chunk.start
-            found = passages[id(sentence.evidence)].span(offset, offset + len(sentence.text), coverage)
+            window, passage = next((w, p) for w, p in zip(windows, read) if w.holds(sentence))
+            offset = sentence.start - window.start
+            found = passage.span(offset, offset + len(sentence.text), coverage)
             if found is None:  # the sentence fell past the reader's window
                 out.append(Reading(0, 0, "", -15.0))
             else:
@@ -194,6 +202,49 @@ class ExtractiveAnswerer:
         features["phrase"] = 1 / (1 + math.exp(-best.score))
         features["phrase_logodds"] = max(-10.0, best.score)
         sentence.answer = best.text
+
+@dataclass(frozen=True)
+class Window:
+    """A stretch of one chunk the reader reads: article offsets ``start``..``end``."""
+
+    chunk_id: str
+    start: int
+    end: int
+    text: str
+
+    def holds(self, sentence: Sentence) -> bool:
+        return sentence.evidence.chunk.id == self.chunk_id and self.start <= sentence.start and sentence.end <= self.end
+
+
+def reading_windows(pool: list[Sentence], context: int | None) -> list[Window]:
+    """Each sentence with ``context`` sentences either side (within its chunk; None: the whole chunk);
+    overlapping or touching windows of a chunk merged into one, so no text is read twice."""
+    spans: dict[str, list[tuple[int, int]]] = {}
+    chunks = {}
+    for sentence in pool:
+        chunk = sentence.evidence.chunk
+        chunks[chunk.id] = chunk
+        if context is None:
+            spans.setdefault(chunk.id, []).append((chunk.start, chunk.end))
+            continue
+        bounds = [(chunk.start + a, chunk.start + b) for a, b in sentence_spans(chunk.text)]
+        at = next((i for i, (a, b) in enumerate(bounds) if a <= sentence.start and sentence.end <= b), None)
+        if at is None:  # not one of the chunk's own sentences: read it alone
+            spans.setdefault(chunk.id, []).append((sentence.start, sentence.end))
+            continue
+        first, last = max(0, at - context), min(len(bounds) - 1, at + context)
+        spans.setdefault(chunk.id, []).append((bounds[first][0], bounds[last][1]))
+    windows = []
+    for chunk_id, ranges in spans.items():
+        chunk, merged = chunks[chunk_id], []
+        for start, end in sorted(ranges):
+            if merged and start <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        windows.extend(Window(chunk_id, a, b, chunk.text[a - chunk.start:b - chunk.start]) for a, b in merged)
+    return windows
+
 
 def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""

@@ -160,11 +160,12 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
     lexical = reader.lexical(question, settings.candidates, filters, opened)
     t3 = time.perf_counter()
     pool = fuse(dense, lexical, settings.rrf_k)[: max(k, RERANK_POOL)]
+    t_fused = time.perf_counter()
     scored = rerank(opened.scorer, question, pool)
     t4 = time.perf_counter()
     if timings is not None:
         timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000,
-                       rerank_ms=(t4 - t3) * 1000)
+                       fuse_ms=(t_fused - t3) * 1000, rescore_ms=(t4 - t_fused) * 1000, rerank_ms=(t4 - t3) * 1000)
     return [
         Evidence(chunk=e["chunk"], score=score, dense_rank=e["dense"][0] if e["dense"] else None,
                  bm25_rank=e["bm25"][0] if e["bm25"] else None)
