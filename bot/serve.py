@@ -96,16 +96,17 @@ class RemoteConversation:
         self._receive()
 
     def close(self) -> None:
-        try:
-            self._lines.close()
-            self._socket.close()
-        except OSError:
-            pass
+        for closing in (self._lines, self._socket):
+            try:
+                closing.close()
+            except OSError:
+                pass
 
 
 def connect(settings: Settings, filters: Filters, k: int | None) -> RemoteConversation | None:
     """A conversation with the running server for these settings, or None (no server, another
     settings, a stale address file): the caller then answers in its own process."""
+    connection = None
     try:
         address = json.loads(address_path(settings).read_text(encoding="utf-8"))
         if address.get("settings") != settings_key(settings):
@@ -118,7 +119,6 @@ def connect(settings: Settings, filters: Filters, k: int | None) -> RemoteConver
             target = ("127.0.0.1", int(address["port"]))
         connection.settimeout(CONNECT_TIMEOUT)
         connection.connect(target)
-        connection.settimeout(None)
         remote = RemoteConversation(connection)
         remote._send({"op": "hello", "token": address.get("token"), "settings": settings_key(settings),
                       "filters": asdict(filters), "k": k})
@@ -129,7 +129,8 @@ def connect(settings: Settings, filters: Filters, k: int | None) -> RemoteConver
             return remote
         remote.close()
     except (OSError, ValueError, KeyError, TypeError, BotError):
-        pass
+        if connection is not None:
+            connection.close()
     return None
 
 
@@ -153,14 +154,17 @@ def answer_to_json(answer: Answer) -> dict:
 
 # ---- server ----------------------------------------------------------------------------------------
 
-def serve(settings: Settings, port: int | None = None, ready=None) -> None:
-    """Load the models, listen, and answer until interrupted. ``port`` None: a Unix socket in the
-    index folder. ``ready(description)`` is called once clients can connect."""
+def serve(settings: Settings, port: int | None = None, ready=None, engine=None,
+          stop: threading.Event | None = None) -> None:
+    """Load the models, listen, and answer until interrupted (or until ``stop`` is set). ``port`` None:
+    a Unix socket in the index folder. ``ready(description)`` is called once clients can connect.
+    ``engine``: an ``Engine`` to answer with (default: one for ``settings``)."""
     import socketserver
 
-    from bot.engine import Engine
+    if engine is None:
+        from bot.engine import Engine
 
-    engine = Engine(settings)
+        engine = Engine(settings)
     engine.warm_up()
     token = secrets.token_hex(16)
     gate = threading.BoundedSemaphore(settings.web.concurrency)
@@ -180,6 +184,8 @@ def serve(settings: Settings, port: int | None = None, ready=None) -> None:
     descriptor = os.open(record, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as out:
         json.dump({**address, "token": token, "settings": settings_key(settings), "pid": os.getpid()}, out)
+    if stop is not None:
+        threading.Thread(target=lambda: (stop.wait(), server.shutdown()), daemon=True).start()
     try:
         if ready is not None:
             ready(shown)

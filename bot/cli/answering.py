@@ -37,11 +37,15 @@ def ask(
         chosen = filters(source, since, until, article)
         with loading_status(enabled=not json_out) as status:
             conversation = _conversation(settings, chosen, k, status)
-            if json_out:
-                answer = conversation.ask(question)
-                typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-            else:
-                print_streamed(conversation.stream(question), status)
+            try:
+                if json_out:
+                    answer = conversation.ask(question)
+                    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+                else:
+                    print_streamed(conversation.stream(question), status)
+            finally:
+                if hasattr(conversation, "close"):  # a connection to bot serve
+                    conversation.close()
     except BotError as exc:
         if json_out:
             typer.echo(error_json(question, exc))
@@ -80,10 +84,14 @@ def chat(
         conversation = _AfterWarmUp(conversation, warming)
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # undecodable input is a bad question, not a crash
-    if sys.stdin.isatty() and not json_out:
-        _chat_on_terminal(conversation)
-    else:
-        _chat_json_lines(conversation)
+    try:
+        if sys.stdin.isatty() and not json_out:
+            _chat_on_terminal(conversation)
+        else:
+            _chat_json_lines(conversation)
+    finally:
+        if hasattr(conversation, "close"):  # a connection to bot serve
+            conversation.close()
 
 
 def _conversation(settings, chosen, k, status):
