@@ -217,6 +217,10 @@ class CachedEmbeddings:
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._memo.clear()
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         with self._lock:
             found = {t: self._memo[t] for t in texts if t in self._memo}

@@ -76,10 +76,12 @@ def chat(
     if conversation is None:
         from bot.engine import Engine
 
+        from bot.index.store import read_current_manifest
+
+        read_current_manifest(settings)  # fail now on a missing or mismatched index, before the prompt
         engine = Engine(settings)
-        engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
         conversation = Conversation(engine, chosen, k)
-        warming = threading.Thread(target=engine.warm_up, daemon=True)  # models load while the user types
+        warming = threading.Thread(target=_warm_up, args=(engine,), daemon=True)  # loads while the user types
         warming.start()
         conversation = _AfterWarmUp(conversation, warming)
     if hasattr(sys.stdin, "reconfigure"):
@@ -125,6 +127,13 @@ def loading_status(enabled: bool):
 
     with Console(stderr=True).status("Starting…") as status:
         yield status
+
+
+def _warm_up(engine) -> None:
+    try:
+        engine.warm_up()
+    except BotError:  # e.g. an unreadable index: the first question reports it
+        pass
 
 
 class _AfterWarmUp:
