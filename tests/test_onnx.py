@@ -66,3 +66,24 @@ def test_a_long_question_is_cut_so_the_passage_still_fits(models, passages):
     question = "Which " + "very " * 200 + "important ruler led the Mongols?"
     (passage,) = models.qa_model.read_passages(question, passages[:1])
     assert passage.offsets and passage.offsets[-1][1] > len(passages[0]) * 0.5
+
+
+def test_bot_ask_imports_neither_torch_nor_gradio(seed_settings):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, runpy\n"
+        "sys.argv = ['bot', 'ask', 'How long did the trip to Vladivostok take?', '--json']\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "heavy = ('torch', 'sentence_transformers', 'transformers', 'gradio')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
+    env.update(BOT_CORPUS__DIR=str(seed_settings.corpus.dir), BOT_INDEX__DIR=str(seed_settings.index.dir))
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=600)
+    answer_line, modules_line = done.stdout.strip().splitlines()[-2:]
+    assert json.loads(answer_line)["answerable"], done.stderr
+    assert modules_line == "[]"
