@@ -186,10 +186,21 @@ class OnnxEmbedder:
 
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            rows = order[start:start + self.batch_size]
-            encodings = self.tokenizer.encode_batch([texts[i] for i in rows])
-            out[rows] = self.session.run(None, feed(encodings))[0]
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        if len(batches) <= 1:
+            for rows in batches:
+                out[rows] = self.session.run(None, feed(self.tokenizer.encode_batch([texts[i] for i in rows])))[0]
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The next batch is tokenised while this one is encoded (both release the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self.tokenizer.encode_batch, [texts[i] for i in batches[0]])
+            for number, rows in enumerate(batches):
+                encodings = pending.result()
+                if number + 1 < len(batches):
+                    pending = pool.submit(self.tokenizer.encode_batch, [texts[i] for i in batches[number + 1]])
+                out[rows] = self.session.run(None, feed(encodings))[0]
         return out
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:

@@ -152,7 +152,8 @@ def test_one_reading_of_a_chunk_answers_in_the_sentence_that_holds_the_answer(re
 
 
 def test_reading_windows_hold_each_sentence_with_its_neighbours_and_merge_overlaps():
-    from bot.answer.extractive import Sentence, reading_windows
+    from bot.answer.extractive import Sentence
+    from bot.answer.windows import reading_windows
     from bot.text import sentence_spans
     from bot.types import Chunk, Evidence
 

@@ -25,6 +25,7 @@ from bot.answer import refusal
 from bot.answer.qa_model import Reading
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile, question_profile
 from bot.answer.span import candidates, load_weights, log_odds, typed_entities
+from bot.answer.windows import reading_windows
 from bot.models import Models
 from bot.retrieve import Retrieval
 from bot.settings import Settings
@@ -205,49 +206,6 @@ class ExtractiveAnswerer:
         features["phrase"] = 1 / (1 + math.exp(-best.score))
         features["phrase_logodds"] = max(-10.0, best.score)
         sentence.answer = best.text
-
-@dataclass(frozen=True)
-class Window:
-    """A stretch of one chunk the reader reads: article offsets ``start``..``end``."""
-
-    chunk_id: str
-    start: int
-    end: int
-    text: str
-
-    def holds(self, sentence: Sentence) -> bool:
-        return sentence.evidence.chunk.id == self.chunk_id and self.start <= sentence.start and sentence.end <= self.end
-
-
-def reading_windows(pool: list[Sentence], context: int | None) -> list[Window]:
-    """Each sentence with ``context`` sentences either side (within its chunk; None: the whole chunk);
-    overlapping or touching windows of a chunk merged into one, so no text is read twice."""
-    spans: dict[str, list[tuple[int, int]]] = {}
-    chunks = {}
-    for sentence in pool:
-        chunk = sentence.evidence.chunk
-        chunks[chunk.id] = chunk
-        if context is None:
-            spans.setdefault(chunk.id, []).append((chunk.start, chunk.end))
-            continue
-        bounds = [(chunk.start + a, chunk.start + b) for a, b in sentence_spans(chunk.text)]
-        at = next((i for i, (a, b) in enumerate(bounds) if a <= sentence.start and sentence.end <= b), None)
-        if at is None:  # not one of the chunk's own sentences: read it alone
-            spans.setdefault(chunk.id, []).append((sentence.start, sentence.end))
-            continue
-        first, last = max(0, at - context), min(len(bounds) - 1, at + context)
-        spans.setdefault(chunk.id, []).append((bounds[first][0], bounds[last][1]))
-    windows = []
-    for chunk_id, ranges in spans.items():
-        chunk, merged = chunks[chunk_id], []
-        for start, end in sorted(ranges):
-            if merged and start <= merged[-1][1] + 1:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-            else:
-                merged.append((start, end))
-        windows.extend(Window(chunk_id, a, b, chunk.text[a - chunk.start:b - chunk.start]) for a, b in merged)
-    return windows
-
 
 def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
