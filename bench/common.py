@@ -42,7 +42,29 @@ def questions(n: int, seed: int = 0) -> list[str]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike getrusage's ru_maxrss, which on Linux keeps
+    the high-water mark of the parent a child was forked from, it starts afresh at exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bot_measured(args: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """Run ``bot ARGS`` as a fresh process; its wall seconds and peak RSS in MB."""
+    import subprocess
+
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['bot', *{args!r}]\n"
+        "try:\n    runpy.run_module('bot', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+        "sys.path.insert(0, 'bench')\nfrom common import peak_rss_mb\nprint('PEAK_RSS_MB', peak_rss_mb())\n"
+    )
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - started
+    peak = next(float(line.split()[1]) for line in done.stdout.splitlines() if line.startswith("PEAK_RSS_MB"))
+    return seconds, peak
 
 
 def write(name: str, data: dict) -> Path:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, SQUAD_SUBSET, clean_env, write
+from common import ROOT, SQUAD_SUBSET, bot_measured, clean_env, write
 
 
 def chunk_texts(corpus: Path) -> list[str]:
@@ -73,13 +72,9 @@ def bot_build(corpus: Path, work: Path) -> dict:
 
 def cli_build(corpus: Path, work: Path) -> dict:
     index = work / "cli-index"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot", "index", "--rebuild", "-q", "--corpus", str(corpus), "--index", str(index)],
-                   check=True, env=clean_env(), capture_output=True, cwd=ROOT)
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return {"wall_s": round(seconds, 2), "peak_rss_mb": round(max(peak, before) / 1024, 1), "index": index}
+    seconds, peak = bot_measured(["index", "--rebuild", "-q", "--corpus", str(corpus), "--index", str(index)],
+                                 ROOT, clean_env())
+    return {"wall_s": round(seconds, 2), "peak_rss_mb": round(peak, 1), "index": index}
 
 
 def query_rss(corpus: Path, index: Path) -> float:
