@@ -65,6 +65,10 @@ def latency_table(latency: dict) -> list[str]:
     return rows
 
 
+def _mb(value) -> str:
+    return "not measured" if value is None else f"{value:.0f} MB"
+
+
 def bar_plot(path, title: str, labels: list[str], values: list[float], unit: str) -> None:
     import matplotlib
 
@@ -89,7 +93,8 @@ def main() -> None:
              "`load_average_1m_at_end`); ratios are measured within one run.", "", "## Targets", ""]
     lines += targets(cold, latency, index, web)
     if cold:
-        lines += ["", "## Cold start (median of 5 fresh processes, seconds)", "", "| what | s |", "| --- | ---: |"]
+        runs = len(cold["bot_ask_cold"].get("runs_s", [])) or "several"
+        lines += ["", f"## Cold start (median of {runs} fresh processes, seconds)", "", "| what | s |", "| --- | ---: |"]
         shown = [("python -c \"import torch, sentence_transformers\"", "baseline_import_torch_sentence_transformers"),
                  ("bot --help", "bot_help"), ("bot ask --json (cold)", "bot_ask_cold"),
                  ("bot ask --json with bot serve running", "bot_ask_with_bot_serve"),
@@ -102,6 +107,8 @@ def main() -> None:
                  [cold[key]["median_s"] for _, key in shown if key in cold], "seconds")
         lines += ["", "![cold start](cold_start.png)"]
     if latency:
+        if latency.get("partial"):
+            lines += ["", f"Note: {latency['partial']}."]
         lines += ["", f"## Warm latency per stage (ms, p50 / p95 over {latency['questions']} questions)", ""]
         lines += latency_table(latency)
         largest = latency["sizes"][-1]
@@ -118,9 +125,11 @@ def main() -> None:
                   f"| `bot index --rebuild` (in process, model loaded; chunk and sentence vectors, Chroma, BM25) "
                   f"| {built['chunks_per_s']} |", "",
                   f"`bot index --rebuild` as a fresh process: {index['bot_index_cli']['wall_s']} s, peak RSS "
-                  f"{index['bot_index_cli']['peak_rss_mb']:.0f} MB. A warm query process: peak RSS "
-                  f"{index['warm_query_peak_rss_mb']:.0f} MB. Index on disk: {index['disk']['mb_per_1000_chunks']} MB "
+                  f"{_mb(index['bot_index_cli']['peak_rss_mb'])}. A warm query process: peak RSS "
+                  f"{_mb(index['warm_query_peak_rss_mb'])}. Index on disk: {index['disk']['mb_per_1000_chunks']} MB "
                   "per 1,000 chunks (" + ", ".join(f"{k} {v}" for k, v in index["disk"]["by_part"].items()) + ")."]
+        if index.get("note"):
+            lines += ["", f"Note: {index['note']}"]
         bar_plot(RESULTS / "index_throughput.png", "Indexing throughput (chunks/s)",
                  ["raw SentenceTransformer.encode (fp32)", "bot index --rebuild (all stages)"],
                  [raw["chunks_per_s"], built["chunks_per_s"]], "chunks/s")
