@@ -88,7 +88,8 @@ def load_spacy():
 def _torch_hidden():
     """While spaCy loads, ``import torch`` fails: spaCy's thinc imports torch only to look for a GPU
     (seconds of a cold start) and works without it (``thinc.compat.has_torch`` False). A torch
-    imported later in the process, e.g. for a custom embedder, imports normally."""
+    imported later in the process, e.g. for a custom embedder, imports normally. Callers hold the
+    ``Models`` lock, so no other model is being imported meanwhile."""
     if "torch" in sys.modules:
         yield
         return
