@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test test-fast browser clean
+.PHONY: install install-dev run test test-fast browser bench clean
 
 install: $(STAMP)
 install-dev: $(DEV)
@@ -48,6 +48,20 @@ test: install-dev browser
 # The fast tier: fakes for the embedder and answerer, no process, server or browser started.
 test-fast: install-dev
 	$(PY) -m pytest -m "not slow"
+
+# Benchmarks (bench/): each script also runs alone; results as JSON, a Markdown table and PNG plots in
+# bench/results/. Under 20 minutes on a quiet 2-core machine.
+BENCH := $(VENV)/.installed-bench
+$(BENCH): $(DEV)
+	$(PIP) -e '.[dev,bench]'
+	touch $(BENCH)
+
+bench: $(BENCH)
+	$(PY) bench/cold_start.py
+	$(PY) bench/index_throughput.py
+	$(PY) bench/query_latency.py
+	$(PY) bench/concurrency.py
+	$(PY) bench/report.py
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT

@@ -273,3 +273,16 @@ def _real_day(year: int, month: int, day: int) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+def checked_as_of(as_of: dt.date | None) -> dt.date:
+    """The as-of date a question is answered at: today unless given; a future one is refused."""
+    today = dt.date.today()
+    if as_of is None:
+        return today
+    if as_of > today:
+        from bot.errors import QuestionError
+
+        raise QuestionError(f"the as-of date {as_of.isoformat()} is in the future: use today ({today.isoformat()}) "
+                            "or an earlier day")
+    return as_of

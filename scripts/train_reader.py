@@ -33,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer import training  # noqa: E402
-from bot.answer.qa_model import WEIGHTS_PATH, QAModel  # noqa: E402
+from bot.answer.qa_model import WEIGHTS_PATH  # noqa: E402
+from bot.answer.qa_torch import TorchQAModel as QAModel  # noqa: E402
 from bot.chunking import chunk_budget, chunk_spans  # noqa: E402
 from bot.embeddings import WordPieceCounter, model_path  # noqa: E402
 from bot.evaluate import contains, normalize  # noqa: E402

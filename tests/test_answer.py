@@ -149,3 +149,20 @@ def test_one_reading_of_a_chunk_answers_in_the_sentence_that_holds_the_answer(re
     assert first_sentence is not None and first_sentence.end <= chunk.index(" It was")
     assert first_sentence.score < best.score
     assert passage.span(len(chunk), len(chunk)) is None  # no token there
+
+
+def test_reading_windows_hold_each_sentence_with_its_neighbours_and_merge_overlaps():
+    from bot.answer.extractive import Sentence
+    from bot.answer.windows import reading_windows
+    from bot.text import sentence_spans
+    from bot.types import Chunk, Evidence
+
+    text = "One fact. Two facts. Three facts. Four facts. Five facts. Six facts."
+    chunk = Chunk(id="a#0", article_id="a", index=0, start=100, end=100 + len(text), text=text)
+    spans = sentence_spans(text)
+    pool = [Sentence(Evidence(chunk, 1.0), 0, 100 + a, 100 + b, text[a:b]) for a, b in (spans[1], spans[2], spans[5])]
+    alone = reading_windows(pool, 0)  # neighbouring sentences are read together, once
+    assert [w.text for w in alone] == ["Two facts. Three facts.", "Six facts."]
+    assert all(any(w.holds(s) for w in alone) for s in pool)
+    assert [w.text for w in reading_windows(pool[:1], 1)] == ["One fact. Two facts. Three facts."]
+    assert [w.text for w in reading_windows(pool, None)] == [text]  # None: the whole chunk

@@ -79,9 +79,20 @@ def test_a_bad_override_is_one_line():
 
 def test_index_shape_names_what_changes_the_stored_records():
     base = Settings()
-    assert base.index_shape() == {"embedder": DEFAULT_EMBEDDER, "chunking": {"max_tokens": 200, "overlap_sentences": 1}}
+    assert base.index_shape() == {"embedder": f"{DEFAULT_EMBEDDER} (onnx-fp32)",
+                                  "chunking": {"max_tokens": 200, "overlap_sentences": 1}}
     assert base.with_overrides(retrieval={"k": 9}).index_shape() == base.index_shape()
     assert base.with_overrides(chunking={"max_tokens": 100}).index_shape() != base.index_shape()
+
+
+def test_the_runtime_that_makes_the_vectors_is_part_of_the_index_shape(monkeypatch):
+    import bot.settings
+
+    onnx = Settings().index_shape()
+    monkeypatch.setattr(bot.settings, "DEFAULT_EMBEDDER_RUNTIME", "onnx-int8")
+    assert Settings().index_shape()["embedder"] == f"{DEFAULT_EMBEDDER} (onnx-int8)" != onnx["embedder"]
+    custom = Settings().with_overrides(embedding={"model": "/models/mine"}).index_shape()
+    assert custom["embedder"] == "/models/mine (sentence-transformers)"
 
 
 def test_the_default_model_is_the_packaged_one():

@@ -1,4 +1,4 @@
-"""Training the QA span model (``bot.answer.qa_model``): its loss and how its weights are saved.
+"""Training the QA span model (``bot.answer.qa_torch``, run by ``bot.answer.qa_model``): its loss and how its weights are saved.
 
 Imported only by ``scripts/train_reader.py`` and the model-fitting scripts, never on
 the answer path.
@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.answer.qa_model import NO_SPAN, QAModel
+from bot.answer.qa_model import NO_SPAN
+from bot.answer.qa_torch import TorchQAModel as QAModel
 
 
 def loss(qa: QAModel, batch: list[tuple[str, str, int, int]]):

@@ -20,7 +20,8 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from bot.engine import Engine, checked_as_of, clean_question
+from bot.dates import checked_as_of
+from bot.engine import Engine, clean_question
 from bot.temporal import question_time
 from bot.types import Answer, Done, Filters, Status, Token
 

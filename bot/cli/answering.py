@@ -11,9 +11,9 @@ from typing import Annotated
 import typer
 
 from bot.cli.options import (
-    ArticleOpt, AsOfOpt, BackendOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, StrictLLMOpt, UntilOpt, as_of, err,
-    filters, load,
+    ArticleOpt, AsOfOpt, BackendOpt, IndexOpt, KOpt, SinceOpt, SourceOpt, StrictLLMOpt, UntilOpt, err, filters, load,
 )
+from bot.cli.session import checked_day, conversation_warming_up, loading_status, open_conversation
 from bot.errors import BotError
 
 QUIT_COMMANDS = {"/quit", "/exit", "/q"}
@@ -33,17 +33,23 @@ def ask(
     backend: BackendOpt = None,
     strict_llm: StrictLLMOpt = False,
 ) -> None:
-    """Answer one question: the answer, then numbered citations with the quoted passage."""
-    from bot.chat.conversation import Conversation
+    """Answer one question: the answer, then numbered citations with the quoted passage.
 
+    Uses a running ``bot serve`` for the same settings when there is one (answers in a fraction of a second)."""
     try:
-        conversation = Conversation(_engine(index_dir, backend, strict_llm), filters(source, since, until, article), k,
-                                    as_of(as_of_day))
-        if json_out:
-            answer = answer_of(conversation.stream(question))
-            typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
-        else:
-            print_streamed(conversation.stream(question))
+        settings = load(index=index_dir, backend=backend, strict_llm=strict_llm)
+        chosen, day = filters(source, since, until, article), checked_day(as_of_day)
+        with loading_status(enabled=not json_out) as status:
+            conversation = open_conversation(settings, chosen, k, day, status)
+            try:
+                if json_out:
+                    answer = answer_of(conversation.stream(question))
+                    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+                else:
+                    print_streamed(conversation.stream(question), status)
+            finally:
+                if hasattr(conversation, "close"):  # a connection to bot serve
+                    conversation.close()
     except BotError as exc:
         if json_out:
             typer.echo(error_json(question, exc))
@@ -68,27 +74,23 @@ def chat(
     input is piped: one question a line in, one JSON object a line out (blank
     lines skipped; a bad question gives {"question", "error"} and the rest go on).
     """
-    from bot.chat.conversation import Conversation
+    from bot.serve import connect
 
-    from bot.engine import checked_as_of
-
-    day = as_of(as_of_day)
-    checked_as_of(day)  # a future day fails now, not at every question
-    engine = _engine(index_dir, backend, strict_llm)
-    engine.reader  # noqa: B018 - fail now on a missing index, not at the first question
-    conversation = Conversation(engine, filters(source, since, until, article), k, day)
+    settings = load(index=index_dir, backend=backend, strict_llm=strict_llm)
+    chosen, day = filters(source, since, until, article), checked_day(as_of_day)
+    conversation = connect(settings, chosen, k, day)
+    if conversation is None:
+        conversation = conversation_warming_up(settings, chosen, k, day)
     if hasattr(sys.stdin, "reconfigure"):
         sys.stdin.reconfigure(errors="replace")  # undecodable input is a bad question, not a crash
-    if sys.stdin.isatty() and not json_out:
-        _chat_on_terminal(conversation)
-    else:
-        _chat_json_lines(conversation)
-
-
-def _engine(index_dir, backend=None, strict_llm=False):
-    from bot.engine import Engine
-
-    return Engine(load(index=index_dir, backend=backend, strict_llm=strict_llm))
+    try:
+        if sys.stdin.isatty() and not json_out:
+            _chat_on_terminal(conversation)
+        else:
+            _chat_json_lines(conversation)
+    finally:
+        if hasattr(conversation, "close"):  # a connection to bot serve
+            conversation.close()
 
 
 def answer_of(events: Iterator):

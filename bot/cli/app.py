@@ -140,6 +140,20 @@ def web(
     serve(settings)
 
 
+@app.command()
+def serve(
+    port: Annotated[Optional[int], typer.Option("--port", help="Listen on 127.0.0.1:PORT instead of a Unix socket.")] = None,
+    index_dir: IndexOpt = None,
+) -> None:
+    """Keep the models loaded for bot ask and bot chat (they use it while it runs). Ctrl-C stops it."""
+    from bot.serve import check_port, serve as run
+
+    check_port(port)
+    settings = load(index=index_dir)
+    err("loading models…")
+    run(settings, port, ready=lambda where: err(f"bot serve: answering on {where} (Ctrl-C stops)"))
+
+
 def main() -> None:
     try:
         app()

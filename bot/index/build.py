@@ -2,8 +2,9 @@
 
 Content hashes decide what changed. Unchanged articles keep their records;
 new and edited articles are re-chunked, and a chunk whose exact text is
-already stored reuses that vector, so a rename, a duplicate or a
-one-paragraph edit embeds little or nothing. See ``bot.index.store`` for the
+already stored reuses that vector (and its sentences' vectors, see
+``bot.index.sentences``), so a rename, a duplicate or a one-paragraph edit
+embeds little or nothing. See ``bot.index.store`` for the
 generation mechanism that makes a killed build harmless.
 """
 
@@ -57,6 +58,7 @@ class BuildReport:
     deleted: int = 0  # chunks of removed articles
     unchanged: int = 0  # chunks kept as they were
     embedded: int = 0  # distinct chunk texts sent to the embedder
+    sentences_embedded: int = 0  # distinct sentence texts sent to the embedder (the others were reused)
     seconds: float = 0.0
     generation: str | None = None
     full_build: FullBuild | None = None  # why it was built from scratch (None when incremental)
@@ -155,6 +157,7 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, m
         if len(ids) != manifest.chunk_count or len(set(ids)) != len(ids):
             raise IndexBuildError(f"index holds {len(ids)} chunks, expected {manifest.chunk_count}: run \"bot index --rebuild\"")
         build_bm25(ids, texts, generation)
+        report.sentences_embedded = _write_sentences(generation, texts, plan, progress, models)
         manifest.write(generation)
         sync_tree(generation)  # everything on disk before readers are pointed at it
         _report(progress, "finishing", 1, 2)
@@ -281,6 +284,23 @@ def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report
         )
         _report(progress, "writing", min(start + WRITE_BATCH, len(chunks)), len(chunks))
     return dimension
+
+
+def _write_sentences(generation: Path, texts: list[str], plan: Plan, progress: Progress | None, models: Models) -> int:
+    """Every chunk's sentence vectors, the previous generation's reused (see ``bot.index.sentences``)."""
+    from bot.index.sentences import SentenceVectors, embed_matrix, write_sentence_vectors
+
+    previous = None
+    if plan.previous is not None:
+        try:
+            previous = SentenceVectors.load(plan.previous[0])
+        except (OSError, ValueError):  # damaged: everything is embedded again
+            previous = None
+
+    def step(done: int, total: int) -> None:
+        _report(progress, "sentences", done, total)
+
+    return write_sentence_vectors(generation, texts, previous, lambda part: embed_matrix(models.embedder, part), step)
 
 
 def _manifest(settings: Settings, plan: Plan, chunks: list[Chunk], generation: Path, dimension: int) -> Manifest:

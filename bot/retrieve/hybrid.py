@@ -20,6 +20,7 @@ from bot.index.bm25 import Bm25Index
 from bot.index.chroma import open_collection_for_reading
 from bot.index.failures import chroma_failure
 from bot.index.records import chroma_where, chunk_from_record
+from bot.index.sentences import SentenceVectors
 from bot.index.store import Manifest, read_current_manifest, unreadable
 from bot.retrieve.rerank import SentenceScorer
 from bot.retrieve.scope import admits_nothing, scoped_filters
@@ -30,7 +31,7 @@ from bot.types import Chunk, Evidence, Filters, Query
 if TYPE_CHECKING:
     from bot.models import Models
 
-RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (the cost is embedding their sentences)
+RERANK_POOL = 12  # fused candidates re-scored sentence by sentence (their sentence vectors are stored)
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,10 @@ class IndexReader:
             collection = open_collection_for_reading(self.settings, generation, manifest)
             try:
                 bm25 = Bm25Index.load(generation)
+                stored = SentenceVectors.load(generation)
             except Exception as exc:
                 raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
-            scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf())
+            scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf(), stored)
             self._open = OpenGeneration(generation, manifest, collection, bm25, scorer)
 
     def warm_up(self) -> None:
@@ -174,11 +176,12 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
     lexical = reader.lexical(question, settings.candidates, filters, opened)
     t3 = time.perf_counter()
     pool = fuse(dense, lexical, settings.rrf_k)[: max(k, RERANK_POOL)]
+    t_fused = time.perf_counter()
     scored = rerank(opened.scorer, question, pool)
     t4 = time.perf_counter()
     if timings is not None:
         timings.update(embed_ms=(t1 - t0) * 1000, dense_ms=(t2 - t1) * 1000, bm25_ms=(t3 - t2) * 1000,
-                       rerank_ms=(t4 - t3) * 1000)
+                       fuse_ms=(t_fused - t3) * 1000, rescore_ms=(t4 - t_fused) * 1000, rerank_ms=(t4 - t3) * 1000)
     return [
         Evidence(chunk=e["chunk"], score=score, dense_rank=e["dense"][0] if e["dense"] else None,
                  bm25_rank=e["bm25"][0] if e["bm25"] else None)
@@ -209,7 +212,7 @@ def rerank(scorer, question: str, pool: list[dict[str, Any]]) -> list[tuple[floa
     dense_floor = min((e["dense"][1] for e in pool if e["dense"]), default=0.0)
     bm25_top = max((e["bm25"][1] for e in pool if e["bm25"]), default=0.0) or 1.0
     spans = [[e["chunk"].text[a:b] for a, b in sentence_spans(e["chunk"].text)] for e in pool]
-    matches = scorer.match(question, [s for sentences in spans for s in sentences])
+    matches = scorer.match(question, [s for sentences in spans for s in sentences], [e["chunk"].text for e in pool])
     scored, offset = [], 0
     for entry, sentences in zip(pool, spans):
         own, offset = matches[offset: offset + len(sentences)], offset + len(sentences)

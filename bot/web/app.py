@@ -281,7 +281,7 @@ class WebApp:
 
         self.demo = demo = self.blocks()
         limit_mb = self.settings.web.max_upload_mb
-        demo.queue(default_concurrency_limit=1)
+        demo.queue(default_concurrency_limit=self.settings.web.concurrency)  # library changes: 1 (layout.py)
         _, url, _ = demo.launch(
             server_name=self.settings.web.host, server_port=port or self.settings.web.port, auth=auth, share=False,
             prevent_thread_lock=not block, show_error=True, quiet=not block, footer_links=["api"],

@@ -131,10 +131,12 @@ def build_blocks(app):
         library_outputs = [notice, table, status, source, upload, selected]
         search.change(app.articles, search, table, api_name="articles", show_progress="hidden")
         table.select(select_row, None, selected, api_visibility="private")
-        add.click(add_files, [upload, replace, search], library_outputs, api_name="upload", concurrency_id="library")
+        add.click(add_files, [upload, replace, search], library_outputs, api_name="upload", concurrency_id="library",
+                  concurrency_limit=1)
         delete.click(delete_article, [selected, search], library_outputs, api_name="delete_article",
-                     concurrency_id="library")
-        rebuild.click(rebuild_index, [search], library_outputs, api_name="rebuild", concurrency_id="library")
+                     concurrency_id="library", concurrency_limit=1)
+        rebuild.click(rebuild_index, [search], library_outputs, api_name="rebuild", concurrency_id="library",
+                      concurrency_limit=1)
         demo.load(lambda: (app.status(), app.source_choices(), app.articles()), None, [status, source, table],
                   api_visibility="private")
     return demo
