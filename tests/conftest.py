@@ -112,7 +112,7 @@ DISTRICT_REPORTS = [f"The storm knocked out power to {100 + i * 37} homes in the
 
 
 @pytest.fixture(scope="session")
-def hnsw_index_base(tmp_path_factory, embedder):
+def hnsw_index_base(tmp_path_factory, models):
     """A folder with corpus/ and index/ big enough for Chroma to write its HNSW files: more records
     (1,100) than it keeps in its write-ahead log (1,000). The articles share 20 texts, so embedding is cheap."""
     from bot.index import build
@@ -123,7 +123,7 @@ def hnsw_index_base(tmp_path_factory, embedder):
     corpus.mkdir()
     for n in range(1100):
         (corpus / f"a{n:04d}.md").write_text(f"---\ntitle: Article {n}\n---\n{DISTRICT_REPORTS[n % 20]}\n")
-    build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"}), embedder=embedder)
+    build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": root / "index"}), models=models)
     assert list((root / "index").glob("gen-*/chroma/*/header.bin")), "the HNSW index is on disk"
     return root
 

@@ -135,3 +135,29 @@ def embed_matrix(embedder, texts: list[str]) -> np.ndarray:
     if hasattr(embedder, "embed_array"):
         return embedder.embed_array(texts)
     return np.asarray(embedder.embed_documents(texts), dtype=np.float32)
+
+
+def check_sentence_vectors(generation: Path, dimension: int) -> list[str]:
+    """What is wrong with a generation's stored sentence vectors (none stored is not wrong: the
+    scorer then embeds sentences as it needs them)."""
+    if not (generation / SENTENCES_DIR).exists():
+        return []
+    try:
+        stored = SentenceVectors.load(generation)
+        if stored is None:
+            return ["sentences: vectors.npy is missing"]
+        vectors, offsets, rows = np.asarray(stored.vectors), stored.offsets, stored.rows
+        problems = []
+        if vectors.ndim != 2 or (len(vectors) and vectors.shape[1] != dimension):
+            problems.append(f"sentences: vectors of shape {vectors.shape}, the index's dimension is {dimension}")
+        elif not np.isfinite(vectors).all():
+            problems.append("sentences: its vectors are not finite numbers")
+        if len(offsets) != len(stored.hashes) + 1 or offsets[0] != 0 or offsets[-1] != len(rows) \
+                or (np.diff(offsets) < 0).any():
+            problems.append("sentences: its chunk offsets are malformed")
+        elif len(rows) and (rows.min() < 0 or rows.max() >= len(vectors)):
+            problems.append("sentences: its rows point past its vectors")
+        return problems
+    except Exception as exc:  # numpy on damaged files: many kinds
+        detail = f"{type(exc).__name__}: {exc}".splitlines()[0]
+        return [f"sentences: its files are unreadable ({detail})"]
