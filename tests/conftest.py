@@ -20,7 +20,7 @@ SQUAD_V1 = DATA / "squad_v1.1_dev_subset"
 SQUAD_V2 = DATA / "squad_v2.0_dev_subset"
 # The JSON schema of an answer (``Answer.to_json``), as the README documents it.
 ANSWER_KEYS = {"question", "standalone_question", "answer", "answerable", "citations", "related", "as_of", "time",
-               "timings_ms"}
+               "timings_ms", "backend", "model", "prompt_version", "sentences", "sentences_written", "fallback"}
 CITATION_KEYS = {"n", "article_id", "title", "date", "source", "path", "start", "end", "quote", "answer_start",
                  "answer_end"}
 

@@ -453,11 +453,11 @@ def test_chunk_metadata_carries_offsets_and_article_fields(tiny):
     assert record["text"] == body
 
 
-def test_a_large_article_reports_its_own_chunking_progress(tiny, embedder):
+def test_a_large_article_reports_its_own_chunking_progress(tiny, models):
     paragraph = "The armored train left Pyongyang at dawn and crossed the border at night. " * 12
     (tiny.corpus.dir / "big.txt").write_text("\n\n".join([paragraph.strip()] * 1200))
     seen = []
-    build(tiny, progress=lambda stage, done, total: seen.append((stage, done, total)), embedder=embedder)
+    build(tiny, progress=lambda stage, done, total: seen.append((stage, done, total)), models=models)
     large = [(done, total) for stage, done, total in seen if stage == "chunking big.txt"]
     assert len(large) > 100, "progress inside the article, not only when it is done"
     assert [d for d, _ in large] == sorted(d for d, _ in large) and large[-1][0] == large[-1][1]

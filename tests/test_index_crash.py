@@ -223,7 +223,7 @@ def test_killed_builds_leave_a_working_index_and_the_next_build_converges(tmp_pa
     final = bot_index(edited, index)
     out, err = final.communicate(timeout=600)
     assert final.returncode == 0, err
-    assert err == ""
+    assert [line for line in err.splitlines() if "undated" not in line] == []
     assert out.startswith("1300 articles, added 0, updated 0, deleted 0, unchanged ")
     assert current_generation(index) == switched
     assert answers(after, models) == after_answers

@@ -198,10 +198,10 @@ def escaped(seed_settings, seed_engine, tmp_path):
 
 
 def test_a_link_out_of_the_corpus_is_left_out_of_the_library_and_sources_with_a_warning(escaped, caplog):
-    from bot.library import cited_article
+    from bot.corpus import cited_article
 
     settings, citation, _ = escaped
-    with caplog.at_level("WARNING", logger="bot.library"):
+    with caplog.at_level("WARNING"):
         assert citation.path not in {e.path for e in list_articles(settings)}
         assert cited_article(settings, citation) is None
         assert cited_passage(settings, citation) == (citation.quote, 0, len(citation.quote))

@@ -144,7 +144,7 @@ def test_bot_config_prints_the_effective_settings(tmp_path):
     assert shown["retrieval"] == {"k": 7, "candidates": 33, "rrf_k": 60}
     assert shown["corpus"]["dir"] == "news"
     assert shown["embedding"]["model"] == DEFAULT_EMBEDDER
-    assert set(shown) == {"corpus", "chunking", "embedding", "index", "retrieval", "answer", "web"}
+    assert set(shown) == {"corpus", "chunking", "embedding", "index", "retrieval", "answer", "llm", "web"}
 
 
 @pytest.mark.slow  # starts the bot as a process

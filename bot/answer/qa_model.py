@@ -134,6 +134,9 @@ class QAModel:
 
 def shortened(tokenizer, question: str) -> str:
     """The question cut to ``MAX_QUESTION_TOKENS`` word pieces, so the passage always fits beside it."""
+    # A word piece covers at least one character, so this first cut keeps the question alone within the
+    # tokenizer's pair truncation, which fails on a single sequence longer than ``MAX_TOKENS``.
+    question = question[: MAX_TOKENS]
     pieces = tokenizer.encode(question, add_special_tokens=False).offsets
     return question if len(pieces) <= MAX_QUESTION_TOKENS else question[: pieces[MAX_QUESTION_TOKENS - 1][1]]
 
