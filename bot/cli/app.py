@@ -23,6 +23,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: rendering it with rich imports ~0.5 s of modules for a --help
 )
 app.command()(answering.ask)
 app.command()(answering.chat)
