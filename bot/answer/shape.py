@@ -7,7 +7,8 @@ Gustavo Petro will become Colombia"). Three rules shape what the user reads:
 * a short answer is widened to the smallest constituent of the parse that holds it (the phrase
   model's candidates, ``span.candidates``: subtrees, noun phrases, named entities) when that is only
   a few words longer ("a total of 90" -> "a total of 90 specialized carriages"), else cut to the
-  constituent it overlaps most, else trimmed of the function words at its edges;
+  constituent it overlaps most, else trimmed of the function words at its edges; a span running on
+  past a clause comma or into a second verb's phrase is cut there first;
 * nothing before the end of a dateline ("LONDON (Reuters) -", "April 8, 2024 —") is part of an answer;
 * "why", "what happened", "what is the significance of", "describe" and "explain" questions get
   the supporting sentence, since no short phrase answers them; a sentence that opens by pointing
@@ -39,6 +40,9 @@ _SENTENCE_QUESTION = re.compile(
 # 2011 that ..." is a cleft sentence that stands alone.
 _POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|such|they|he|she)\b(?!\s+(?:is|was)\s+why\b)", re.I)
 _EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT", "PRON"})
+_MONTHS = frozenset("january february march april may june july august september october november december "
+                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 MIN_OVERLAP = 0.6  # a constituent must cover most of the reader's span (F1 of characters) to replace it
 MAX_WIDENING = 4  # words a constituent may add to the reader's span to complete it
 
@@ -74,7 +78,7 @@ def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, 
     start = max(start, floor)
     if end <= start:
         return start, end
-    end = _before_a_second_verb(doc, start, end)
+    end = _before_a_second_verb(doc, start, _before_a_clause_comma(doc, start, end))
     start, end = _whole_noun_phrases(doc, start, end, floor)
     phrases = [p for p in phrases if p.start >= floor]
     words = _words(doc.text[start:end])
@@ -91,6 +95,40 @@ def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, 
     if best is not None and best[0] >= MIN_OVERLAP:
         return best[2].start, best[2].end
     return _trimmed(doc, start, end)
+
+
+def _before_a_clause_comma(doc, start: int, end: int) -> int:
+    """A span that runs on past a comma into another phrase ("Ming-Tan, to the Mongol side", "Khentii Aimag,
+    where many assume ...") stops at the comma: the reader's span starts at the answer far more often than it
+    ends at it. Not inside a list ("bankers, accountants, and cost engineers") or a date ("April 25, 2019",
+    "Tuesday, April 23")."""
+    tokens = [t for t in doc if start <= t.idx < end]
+    if _is_list(tokens):
+        return end
+    for i, token in enumerate(tokens[1:-1], 1):
+        if token.text != ",":
+            continue
+        before, after = tokens[i - 1], tokens[i + 1]
+        if after.like_num or after.text.lower() in _MONTHS or before.text.lower() in _WEEKDAYS:
+            continue
+        if any(t.is_alpha or t.like_num for t in tokens[:i]):
+            return before.idx + len(before.text)
+    return end
+
+
+def _is_list(tokens) -> bool:
+    """"A, B and C" / "A, B, or C": short comma-separated items closed by a conjunction, no verb among them."""
+    segments, current = [], []
+    for token in tokens:
+        if token.text == ",":
+            segments.append(current)
+            current = []
+        else:
+            current.append(token)
+    segments.append(current)
+    if len(segments) < 2 or not any(t.pos_ == "CCONJ" for t in segments[-1]):
+        return False
+    return all(0 < len(seg) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in seg) for seg in segments)
 
 
 def _before_a_second_verb(doc, start: int, end: int) -> int:
