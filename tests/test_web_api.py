@@ -62,7 +62,7 @@ def test_ask_returns_the_pipelines_answer_with_exact_offsets(web_server):
 
 def test_chat_streams_the_answer_then_adds_markers_and_sources(web_server):
     app, url = web_server()
-    job = client(url).submit(VLADIVOSTOK, [], "", "", "", api_name="/chat")
+    job = client(url).submit(VLADIVOSTOK, [], "", "", "", "", api_name="/chat")
     final = job.result()
     texts = [bot_text(out[0][-1]) for out in job.outputs()]
     assert texts[0] == "*Searching the articles…*"
@@ -78,9 +78,9 @@ def test_chat_streams_the_answer_then_adds_markers_and_sources(web_server):
 def test_each_client_has_its_own_conversation(web_server):
     app, url = web_server()
     first, second = client(url), client(url)
-    first.predict("Who is Kim Jong Un expected to meet?", [], "", "", "", api_name="/chat")
+    first.predict("Who is Kim Jong Un expected to meet?", [], "", "", "", "", api_name="/chat")
     follow_up = "Where will they meet?"
-    history = first.predict(follow_up, [], "", "", "", api_name="/chat")[0]
+    history = first.predict(follow_up, [], "", "", "", "", api_name="/chat")[0]
     from bot.chat.conversation import Conversation
 
     conversation = Conversation(app.engine)
@@ -88,7 +88,7 @@ def test_each_client_has_its_own_conversation(web_server):
     standalone = conversation.ask(follow_up).standalone_question
     assert standalone != follow_up
     assert "*Searched for:*" in bot_text(history[-1])
-    alone = second.predict(follow_up, [], "", "", "", api_name="/chat")[0]
+    alone = second.predict(follow_up, [], "", "", "", "", api_name="/chat")[0]
     assert "Searched for" not in bot_text(alone[-1])
     assert len(alone) == 2
 
@@ -97,7 +97,7 @@ def test_refusal_offers_related_passages_not_citations(web_server):
     app, url = web_server()
     question = "What is the boiling point of mercury?"
     assert app.engine.ask(question).kind == "refusal"
-    history, sources = client(url).predict(question, [], "", "", "", api_name="/chat")[:2]
+    history, sources = client(url).predict(question, [], "", "", "", "", api_name="/chat")[:2]
     assert bot_text(history[-1]).startswith("The articles don't say.")
     assert "\\[1\\]" not in bot_text(history[-1])
     assert 'data-kind="related"' in sources and 'data-kind="citation"' not in sources
@@ -111,7 +111,7 @@ def test_filters_restrict_what_is_searched(web_server):
     assert {c["file"] for c in only_coast["citations"]} == {"harbour.md"}
     after_2030 = api.predict(question, "", "2030-01-01", "", api_name="/ask")
     assert not after_2030["answerable"] and after_2030["citations"] == [] and after_2030["related"] == []
-    history = api.predict(question, [], "", "yesterday", "", api_name="/chat")[0]
+    history = api.predict(question, [], "", "yesterday", "", "", api_name="/chat")[0]
     assert bot_text(history[-1]) == "**Error:** From date 'yesterday' is not a date: use YYYY\\-MM\\-DD"
 
 
@@ -229,7 +229,7 @@ def test_missing_index_at_startup_is_reported_then_built_from_the_ui(web_server)
     app, url = web_server(index=False)
     api = client(url)
     assert "No index yet" in app.status()
-    history = api.predict(VLADIVOSTOK, [], "", "", "", api_name="/chat")[0]
+    history = api.predict(VLADIVOSTOK, [], "", "", "", "", api_name="/chat")[0]
     assert bot_text(history[-1]).startswith("**Error:** no index at ")
     assert "Index gen-000001" in api.predict("", api_name="/rebuild")[0]
     assert api.predict(VLADIVOSTOK, "", "", "", api_name="/ask")["index"] == "gen-000001"
@@ -245,9 +245,9 @@ def test_auth_is_required_when_configured(web_server):
 def test_clear_forgets_the_conversation(web_server):
     _, url = web_server()
     api = client(url)
-    api.predict("Who is Kim Jong Un expected to meet?", [], "", "", "", api_name="/chat")
+    api.predict("Who is Kim Jong Un expected to meet?", [], "", "", "", "", api_name="/chat")
     cleared = api.predict(api_name="/clear")
     assert cleared[0] == []
-    history = api.predict("Where will they meet?", [], "", "", "", api_name="/chat")[0]
+    history = api.predict("Where will they meet?", [], "", "", "", "", api_name="/chat")[0]
     assert "Searched for" not in bot_text(history[-1])
 
