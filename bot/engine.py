@@ -106,13 +106,19 @@ class Engine:
 
     def _answer(self, retrievals) -> Iterator[Token | Done]:
         for retrieval in retrievals:  # the chain hands the generator one retrieval
-            started = retrieval.started
-            if not retrieval.evidence:  # nothing to read: refuse without calling the answerer
-                yield Token(REFUSAL)
-                yield Done(self._finish(refusal(retrieval), retrieval, started))
-                continue
-            for event in self.answerer.stream(retrieval):
-                yield Done(self._finish(event.answer, retrieval, started)) if isinstance(event, Done) else event
+            try:
+                yield from self._answer_one(retrieval)
+            finally:  # written, failed or abandoned: a rebuild may now close the generation it read
+                retrieval.release()
+
+    def _answer_one(self, retrieval) -> Iterator[Token | Done]:
+        started = retrieval.started
+        if not retrieval.evidence:  # nothing to read: refuse without calling the answerer
+            yield Token(REFUSAL)
+            yield Done(self._finish(refusal(retrieval), retrieval, started))
+            return
+        for event in self.answerer.stream(retrieval):
+            yield Done(self._finish(event.answer, retrieval, started)) if isinstance(event, Done) else event
 
     def _finish(self, answer: Answer, retrieval, started: float) -> Answer:
         citations = tuple(c for c in answer.citations if quotes_exactly(c))

@@ -113,3 +113,17 @@ def test_bot_web_starts_without_an_index_and_says_to_build_one(tmp_path):
         server.terminate()
         _, stderr = server.communicate(timeout=60)
     assert 'note: no index at' in stderr and 'run "bot index"' in stderr
+
+
+@pytest.mark.slow  # starts the bot as a process
+@pytest.mark.parametrize("command", [["web"], ["serve"]])
+def test_a_busy_port_is_refused_in_one_line_before_the_models_load(command, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run_bot(*command, "--port", str(port), "--index", str(tmp_path / "index"))
+    assert done.returncode == 1
+    assert done.stderr == f"error: port {port} on 127.0.0.1 is in use: choose another with --port\n"  # no model loaded

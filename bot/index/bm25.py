@@ -58,6 +58,10 @@ class Bm25Index:
         retriever = bm25s.BM25.load(str(generation / BM25_DIR), mmap=True) if ids else None
         return cls(ids=ids, retriever=retriever)
 
+    def close(self) -> None:
+        """Let go of the memory-mapped BM25 files (a closed index finds nothing)."""
+        self.retriever = None
+
     def search(self, query: str, n: int) -> list[tuple[str, float]]:
         """Up to ``n`` (chunk id, score) pairs with a positive score, best first."""
         tokens = tokenize([query])

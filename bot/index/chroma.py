@@ -11,7 +11,11 @@ metadata names another index.
 
 Chroma writes when it opens a database folder, even to read. A reader whose
 index folder is read-only or on a full disk opens a private copy in the
-system's temporary folder instead (removed when the collection is dropped).
+system's temporary folder instead (removed when the reader closes it).
+
+A reader gets a ``ReadingCollection``: the collection and the client it came
+from, which ``close()`` releases (an embedded client otherwise keeps its SQLite
+and HNSW files open for the life of the process: chromadb caches it by path).
 
 What a Chroma failure means to the user is ``bot.index.failures``.
 """
@@ -88,8 +92,30 @@ def make_client(settings: Settings, chroma_dir: Path | None = None):
     return chromadb.PersistentClient(path=str(chroma_dir), settings=chroma_settings)
 
 
-def open_collection_for_reading(settings: Settings, generation: Path, manifest) -> Any:
-    """The collection of ``generation``, checked to be the one its manifest describes.
+class ReadingCollection:
+    """A collection opened for reading, with what ``close()`` releases: its client, and the private
+    copy it was opened from, if any (removed at exit at the latest)."""
+
+    def __init__(self, collection: Any, client: Any, copy: Path | None = None):
+        self.collection = collection
+        self.client = client
+        self._remove_copy = weakref.finalize(self, shutil.rmtree, str(copy), True) if copy else None
+
+    def close(self) -> None:
+        close_client(self.client)
+        if self._remove_copy is not None:
+            self._remove_copy()
+
+
+def close_client(client: Any) -> None:
+    """Stop a client's system when it was the last one on it (chromadb >= 1.1 has ``close``)."""
+    close = getattr(client, "close", None)
+    if close is not None:
+        close()
+
+
+def open_collection_for_reading(settings: Settings, generation: Path, manifest) -> ReadingCollection:
+    """The collection of ``generation``, checked to be the one its manifest describes; close it when done.
 
     Raises ``IndexUnavailableError`` (server, token, disk) or ``IndexCorruptError``.
     """
@@ -97,9 +123,13 @@ def open_collection_for_reading(settings: Settings, generation: Path, manifest) 
 
     if settings.index.chroma_host:
         name = getattr(manifest, "collection", None) or collection_name(settings, generation, manifest.index_id)
+        client = None
         try:
-            collection = make_client(settings).get_collection(name, embedding_function=None)
+            client = make_client(settings)
+            collection = client.get_collection(name, embedding_function=None)
         except Exception as exc:
+            if client is not None:
+                close_client(client)
             from chromadb.errors import NotFoundError
 
             missing = IndexCorruptError(
@@ -108,15 +138,24 @@ def open_collection_for_reading(settings: Settings, generation: Path, manifest) 
             )
             failure = chroma_failure(settings, exc)
             raise failure or (missing if isinstance(exc, NotFoundError) else IndexCorruptError(unreadable(settings.index.dir))) from exc
-        check_owner(settings, collection, manifest.index_id, generation)
-        return collection
+        opened = ReadingCollection(collection, client)
+        try:
+            check_owner(settings, collection, manifest.index_id, generation)
+        except IndexCorruptError:
+            opened.close()
+            raise
+        return opened
     chroma_dir = generation / "chroma"
     if not (chroma_dir / "chroma.sqlite3").is_file():
         raise IndexCorruptError(unreadable(settings.index.dir))  # never let a reader create an empty one
     if _writable(chroma_dir):
+        client = None
         try:
-            return make_client(settings, chroma_dir).get_collection(COLLECTION, embedding_function=None)
+            client = make_client(settings, chroma_dir)
+            return ReadingCollection(client.get_collection(COLLECTION, embedding_function=None), client)
         except Exception as exc:
+            if client is not None:
+                close_client(client)
             if chroma_failure(settings, exc, chroma_dir) is None:
                 raise IndexCorruptError(unreadable(settings.index.dir)) from exc
     return _open_private_copy(settings, chroma_dir)
@@ -139,6 +178,7 @@ def delete_own_collection(settings: Settings, generation: Path) -> bool:
     if index_id is None:
         return True  # this folder never made a collection (ids come before the first one)
     name = collection_name(settings, generation, index_id)
+    client = None
     try:
         client = make_client(settings)
         try:
@@ -152,6 +192,9 @@ def delete_own_collection(settings: Settings, generation: Path) -> bool:
         return True
     except Exception:
         return False
+    finally:
+        if client is not None:
+            close_client(client)
 
 
 def private_copy(chroma_dir: Path, parent: Path | None = None) -> Path:
@@ -201,14 +244,16 @@ def _open_private_copy(settings: Settings, chroma_dir: Path):
         raise IndexUnavailableError(f"the disk is full at {chroma_dir}/, and {exc}") from exc
     except OSError as exc:
         raise IndexCorruptError(unreadable(settings.index.dir)) from exc
+    client = None
     try:
         client = make_client(settings, copy / "chroma")
         collection = client.get_collection(COLLECTION, embedding_function=None)
     except Exception as exc:
+        if client is not None:
+            close_client(client)
         shutil.rmtree(copy, ignore_errors=True)
         raise chroma_failure(settings, exc, copy) or IndexCorruptError(unreadable(settings.index.dir)) from exc
-    weakref.finalize(collection, shutil.rmtree, str(copy), True)  # also at exit
-    return collection
+    return ReadingCollection(collection, client, copy)
 
 
 def _writable(folder: Path) -> bool:

@@ -67,11 +67,13 @@ def check_generation(settings: Settings, generation: Path, manifest, skip_local:
     if settings.index.chroma_host:
         from bot.index.chroma import open_collection_for_reading
 
-        collection = open_collection_for_reading(settings, generation, manifest)
+        opened = open_collection_for_reading(settings, generation, manifest)
         try:
-            found = check_collection(collection, manifest.dimension)
+            found = check_collection(opened.collection, manifest.dimension)
         except Exception as exc:
             raise chroma_failure(settings, exc) or IndexCorruptError(_unreadable(settings)) from exc
+        finally:
+            opened.close()
         lexical = {"problems": []} if skip_local else _probe(generation, None, manifest.dimension)
         found = {**found, "bm25_ids": lexical.get("bm25_ids"), "problems": found["problems"] + lexical["problems"]}
     else:

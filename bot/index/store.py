@@ -34,6 +34,7 @@ from bot.errors import IndexCorruptError, IndexMismatchError, IndexMissingError
 from bot.index.bm25 import ids_path
 from bot.index.chroma import (
     check_owner,
+    close_client,
     collection_metadata,
     collection_name,
     delete_own_collection,
@@ -173,9 +174,7 @@ def opened_collection(settings: Settings, generation: Path, create: bool = False
             check_owner(settings, collection, index_id, generation)
         yield collection
     finally:
-        close = getattr(client, "close", None)
-        if close is not None:
-            close()
+        close_client(client)
 
 
 def describe_shape(shape: dict) -> str:

@@ -3,7 +3,9 @@
 
 ``IndexReader`` opens the current generation read-only and re-opens when a
 build switches ``CURRENT``, so a long-lived process (the web UI) answers from
-the previous complete index until the new one is ready. ``hybrid_search``
+the previous complete index until the new one is ready; the generation it
+leaves is closed when the last search holding it is done (``generation``).
+``hybrid_search``
 returns typed ``Evidence``; ``bot.retrieve.langchain`` adapts it to LangChain.
 """
 
@@ -11,6 +13,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +26,7 @@ from bot.index.failures import chroma_failure
 from bot.index.records import chroma_where, chunk_from_record
 from bot.index.sentences import SentenceVectors
 from bot.index.store import Manifest, read_current_manifest, unreadable
+from bot.retrieve.generation import GenerationHold, OpenGeneration
 from bot.retrieve.rerank import SentenceScorer
 from bot.retrieve.scope import admits_nothing, scoped_filters
 from bot.settings import Settings
@@ -45,6 +50,12 @@ class Retrieval:
     timings: dict[str, float] = field(default_factory=dict)  # milliseconds per stage, filled as the answer proceeds
     started: float = 0.0  # perf_counter() when retrieval began
     opened: OpenGeneration | None = None  # the generation searched, for reading more of it
+    hold: GenerationHold | None = None  # keeps ``opened`` open until the answer is written
+
+    def release(self) -> None:
+        """The answer is written: the generation may be closed if a rebuild has replaced it."""
+        if self.hold is not None:
+            self.hold.release()
 
     def article_chunks(self, article_id: str) -> list[Chunk]:
         """Every chunk of one article, in article order (for a summary of it)."""
@@ -55,30 +66,34 @@ class Retrieval:
         return sorted(chunks, key=lambda c: c.start)
 
 
-@dataclass(frozen=True)
-class OpenGeneration:
-    """One index generation opened for reading; a search uses one of these from start to end."""
-
-    generation: Path
-    manifest: Manifest
-    collection: Any
-    bm25: Bm25Index
-    scorer: SentenceScorer
-
-
 class IndexReader:
     """The current index generation, opened read-only; re-opened (thread-safely) when a build switches it."""
 
     def __init__(self, settings: Settings, models: Models):
         self.settings = settings
         self.models = models
-        self._lock = threading.Lock()
+        self._opening = threading.Lock()  # one refresh at a time
+        self._switching = threading.Lock()  # taking a hold and switching generations exclude each other
         self._open: OpenGeneration | None = None
         self.refresh()
 
     def opened(self) -> OpenGeneration:
-        """The generation answering now; hold on to it for the whole of one search."""
+        """The generation answering now (use ``holding`` to keep it open while reading it)."""
         return self._open
+
+    def hold(self) -> tuple[OpenGeneration, GenerationHold]:
+        """The generation answering now, held open until the hold is released."""
+        with self._switching:
+            opened = self._open
+            return opened, opened.hold()
+
+    @contextmanager
+    def holding(self) -> Iterator[OpenGeneration]:
+        opened, hold = self.hold()
+        try:
+            yield opened
+        finally:
+            hold.release()
 
     @property
     def generation(self) -> Path:
@@ -100,7 +115,7 @@ class IndexReader:
         generation, manifest = read_current_manifest(self.settings)
         if self._open is not None and generation == self._open.generation:
             return
-        with self._lock:
+        with self._opening:
             if self._open is not None and generation == self._open.generation:
                 return
             collection = open_collection_for_reading(self.settings, generation, manifest)
@@ -108,23 +123,38 @@ class IndexReader:
                 bm25 = Bm25Index.load(generation)
                 stored = SentenceVectors.load(generation)
             except Exception as exc:
+                collection.close()
                 raise IndexCorruptError(unreadable(self.settings.index.dir)) from exc
             scorer = SentenceScorer(self.models.query_embedder, bm25.idf(), bm25.default_idf(), stored)
-            self._open = OpenGeneration(generation, manifest, collection, bm25, scorer)
+            with self._switching:
+                previous, self._open = self._open, OpenGeneration(generation, manifest, collection, bm25, scorer)
+            if previous is not None:
+                previous.retire()
+
+    def close(self) -> None:
+        """Close the generation answering now, once no search holds it (the reader is done)."""
+        if self._open is not None:
+            self._open.retire()
 
     def warm_up(self) -> None:
         self.embedder.embed_query("warm up")
 
     def search(self, query: Query) -> Retrieval:
         """The ``query.k`` best chunks for the standalone question, within its filters and the time it
-        names (see ``bot.retrieve.scope``)."""
+        names (see ``bot.retrieve.scope``). The ``Retrieval`` holds its generation open: ``release()``
+        it when its answer is written (dropping it does too)."""
         started = time.perf_counter()
-        opened = self._open
-        timings: dict[str, float] = {}
-        filters = scoped_filters(query, opened.manifest.articles)
-        evidence = [] if admits_nothing(filters) else hybrid_search(self, query.standalone, query.k, filters, timings, opened)
+        opened, hold = self.hold()
+        try:
+            timings: dict[str, float] = {}
+            filters = scoped_filters(query, opened.manifest.articles)
+            evidence = [] if admits_nothing(filters) else hybrid_search(self, query.standalone, query.k, filters,
+                                                                        timings, opened)
+        except BaseException:
+            hold.release()
+            raise
         timings["retrieve_ms"] = (time.perf_counter() - started) * 1000
-        return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started, opened)
+        return Retrieval(query, tuple(evidence), opened.generation.name, opened.scorer, timings, started, opened, hold)
 
     def dense(self, vector: list[float], n: int, filters: Filters, opened: OpenGeneration | None = None
               ) -> list[tuple[Chunk, float]]:
@@ -166,7 +196,9 @@ def hybrid_search(reader: IndexReader, question: str, k: int, filters: Filters, 
                   opened: OpenGeneration | None = None) -> list[Evidence]:
     """Top-``k`` chunks: dense and BM25 candidates fused by reciprocal rank, then
     the best few re-scored by their best sentence (see ``rerank``)."""
-    opened = opened or reader.opened()
+    if opened is None:
+        with reader.holding() as held:
+            return hybrid_search(reader, question, k, filters, timings, held)
     settings = reader.settings.retrieval
     t0 = time.perf_counter()
     vector = reader.embedder.embed_query(question)

@@ -50,7 +50,10 @@ def _loopback(host: str) -> bool:
 
 def serve(settings: Settings) -> None:
     """Start the UI and block until Ctrl-C."""
+    from bot.serve import ensure_free
+
     auth = check_bind(settings.web)
+    ensure_free(settings.web.host, settings.web.port)  # a busy port says so now, not after loading the models
     app = WebApp(settings)
     print("loading the models…", file=sys.stderr)
     app.warm_up()
@@ -91,6 +94,7 @@ class WebApp:
         self._engine = engine
         self._lock = threading.Lock()
         self._building = threading.Event()  # a rebuild started from this process is running
+        self.uploads = None  # bot.web.uploads.UploadFolder, made by launch()
 
     @property
     def engine(self) -> Engine:
@@ -229,7 +233,11 @@ class WebApp:
 
         if not files:
             return self._library_result("Choose article files (.txt, .md, .html) first.", False, query)
-        uploads = [(Path(f).name, Path(f).read_bytes()) for f in files]
+        try:
+            uploads = [(Path(f).name, Path(f).read_bytes()) for f in files]
+        finally:  # read, so no longer needed whether it is saved or refused
+            if self.uploads is not None:
+                self.uploads.discard(files)
         return self._updated(lambda report: add_articles(self.settings, uploads, bool(replace), self.models, report),
                              query, progress)
 
@@ -278,12 +286,18 @@ class WebApp:
     def launch(self, auth=None, block: bool = True, port: int | None = None):
         """Start the server; returns its URL when ``block`` is False."""
         from bot.web.layout import theme
+        from bot.web.login import LoginGuard
+        from bot.web.uploads import UploadFolder
 
+        if self.uploads is None:
+            self.uploads = UploadFolder()
+        self.uploads.use()  # before the blocks: Gradio reads it as they are made
         self.demo = demo = self.blocks()
         limit_mb = self.settings.web.max_upload_mb
         demo.queue(default_concurrency_limit=self.settings.web.concurrency)  # library changes: 1 (layout.py)
         _, url, _ = demo.launch(
-            server_name=self.settings.web.host, server_port=port or self.settings.web.port, auth=auth, share=False,
+            server_name=self.settings.web.host, server_port=port or self.settings.web.port,
+            auth=LoginGuard(*auth).check if auth else None, share=False,
             prevent_thread_lock=not block, show_error=True, quiet=not block, footer_links=["api"],
             max_file_size=f"{2 * limit_mb + 1:g}mb", theme=theme(), css=render.CSS,
         )

@@ -41,7 +41,9 @@ def build_blocks(app):
     from bot.corpus import SUFFIXES
 
     settings = app.settings
-    with gr.Blocks(title="News Q&A", analytics_enabled=False) as demo:
+    from bot.web.uploads import ABANDONED_AFTER_S, SWEEP_EVERY_S
+
+    with gr.Blocks(title="News Q&A", analytics_enabled=False, delete_cache=(SWEEP_EVERY_S, ABANDONED_AFTER_S)) as demo:
         session = gr.State(None)
         gr.Markdown("## News Q&A\nAsk the articles a question: every answer quotes the passage it comes from.")
         status = gr.HTML("", elem_id="index-status")
