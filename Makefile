@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test test-fast browser bench clean
+.PHONY: install install-dev run test test-fast browser bench stress clean
 
 install: $(STAMP)
 install-dev: $(DEV)
@@ -62,6 +62,11 @@ bench: $(BENCH)
 	$(PY) bench/query_latency.py
 	$(PY) bench/concurrency.py
 	$(PY) bench/report.py
+
+# Load (bench/stress/): 20 clients x 25 questions at once against one `bot web` on loopback; errors,
+# cross-talk between conversations, p50/p95 and throughput. Stops by itself; a reduced run is in `make test`.
+stress: $(DEV)
+	$(PY) bench/stress/web_load.py --out bench/results/stress_web.json
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT
