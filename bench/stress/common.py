@@ -60,31 +60,29 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def held(pid: int) -> dict[str, float]:
-    """Open descriptors, descriptors on deleted files (and their size in MB), and RSS in MB of ``pid``."""
+    """What ``pid`` holds: open descriptors; descriptors on deleted files, the distinct deleted files
+    behind them and the disk they keep in use (MB; a file opened twice counts once); deleted files
+    still memory-mapped; and RSS in MB."""
     fds = deleted = 0
-    deleted_bytes = 0
-    fd_dir = Path(f"/proc/{pid}/fd")
-    for fd in fd_dir.iterdir():
+    files: dict[tuple[int, int], int] = {}
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
         fds += 1
         try:
             target = os.readlink(fd)
+            if not target.endswith(" (deleted)"):
+                continue
+            deleted += 1
+            info = os.stat(fd)
+            files[(info.st_dev, info.st_ino)] = info.st_blocks * 512
         except OSError:  # closed while we looked
             continue
-        if target.endswith(" (deleted)"):
-            deleted += 1
-            try:
-                deleted_bytes += os.stat(fd).st_size
-            except OSError:
-                pass
-    # Memory-mapped files that were deleted hold disk space too (Chroma maps its HNSW files).
-    mapped = set()
-    for line in Path(f"/proc/{pid}/maps").read_text().splitlines():
-        if line.endswith(" (deleted)"):
-            mapped.add(line.split(None, 5)[-1])
+    mapped = {line.split(None, 5)[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
+              if line.endswith(" (deleted)")}
     rss_kb = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
                   if line.startswith("VmRSS:"))
-    return {"fds": fds, "deleted_open": deleted, "deleted_open_mb": round(deleted_bytes / 2**20, 1),
-            "deleted_mapped": len(mapped), "rss_mb": round(rss_kb / 1024, 1)}
+    return {"fds": fds, "deleted_open": deleted, "deleted_files": len(files),
+            "deleted_open_mb": round(sum(files.values()) / 2**20, 1), "deleted_mapped": len(mapped),
+            "rss_mb": round(rss_kb / 1024, 1)}
 
 
 def percentile(values: list[float], q: float) -> float:

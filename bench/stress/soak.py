@@ -12,7 +12,8 @@ port, and a client thread asks questions through gradio_client's ``/ask`` the wh
 rebuild adds or removes one small article and runs ``bot index`` as its own process, so every
 rebuild makes a new generation and the old ones are deleted; the web process must let go of them.
 Printed at the start, every tenth rebuild and the end: the web process's open descriptors,
-descriptors on deleted files (and their MB), deleted files still memory-mapped, and RSS; also
+descriptors on deleted files, the distinct deleted files behind them and their MB on disk,
+deleted files still memory-mapped, and RSS; also
 questions answered and failed, and the generation answers came from last. Stops by itself.
 """
 
@@ -110,7 +111,7 @@ def main() -> int:
         if not keep:
             shutil.rmtree(project, ignore_errors=True)
     start, end = result["samples"][0], result["samples"][-1]
-    for name in ("fds", "deleted_open", "deleted_open_mb", "deleted_mapped", "rss_mb"):
+    for name in ("fds", "deleted_open", "deleted_files", "deleted_open_mb", "deleted_mapped", "rss_mb"):
         print(f"{name:16} start {start[name]:>8}  end {end[name]:>8}")
     print(f"{result['rebuilds']} rebuilds in {result['wall_s']} s; questions answered {result['answered']}, "
           f"failed {result['failed']}; answers came from {result['generations_seen']} generations, "
