@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip install --quiet --disable-pip-version-check
 STAMP  := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 
-.PHONY: install install-dev run test test-fast browser bench clean
+.PHONY: install install-dev run test test-fast browser bench stress stress-kills soak clean
 
 install: $(STAMP)
 install-dev: $(DEV)
@@ -62,6 +62,24 @@ bench: $(BENCH)
 	$(PY) bench/query_latency.py
 	$(PY) bench/concurrency.py
 	$(PY) bench/report.py
+
+# Load (bench/stress/): 20 clients x 25 questions at once against one `bot web` on loopback; errors,
+# cross-talk between conversations, p50/p95 and throughput. Stops by itself; a reduced run is in `make test`.
+stress: $(DEV)
+	$(PY) bench/stress/web_load.py --out bench/results/stress_web.json
+
+# Faults and soak over a big corpus (CORPUS=folder of articles; the full SQuAD v1.1 dev set by default).
+# stress-kills: 20 SIGKILLs at random points of `bot index`; the old index answers, the next build converges.
+# soak: 200 rebuilds while a client asks one `bot web`; its descriptors, deleted files and RSS at start and end.
+# Each takes hours on a busy 2-core machine; KILLS=/REBUILDS= make them shorter.
+CORPUS   ?= bench/data/squad_v1.1_dev_full/corpus
+KILLS    ?= 20
+REBUILDS ?= 200
+stress-kills: $(DEV)
+	$(PY) bench/stress/kills.py $(CORPUS) --kills $(KILLS) --out bench/results/stress_kills.json
+
+soak: $(DEV)
+	$(PY) bench/stress/soak.py $(CORPUS) --rebuilds $(REBUILDS) --out bench/results/stress_soak.json
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT
