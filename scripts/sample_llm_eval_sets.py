@@ -8,7 +8,7 @@ The MultiHop-RAG lines are the converted ones (scripts/convert_multihoprag.py): 
 answered as of the day it could first be answered (the same rows, in the same order, as
 ../shared/eval/multihoprag_sample500_evidence_only/qa.jsonl). Both backends are measured on the same samples.
 SmolLM2-135M on two shared CPU cores takes 30-60 s a question, so each 100 also has a seeded
-30-question sample of it (`*_sample30.jsonl`), the one the README's LLM table was measured on.
+12-question sample of it (`*_sample12.jsonl`), the one the README's LLM table was measured on.
 
     .venv/bin/python scripts/sample_llm_eval_sets.py
 """
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "data" / "llm_eval"
 SEED = 11  # the issue number: any fixed seed; never re-drawn to flatter a result
 SIZE = 100
-SMALL = 30  # drawn from the 100 with the same seed
+SMALL = 12  # drawn from the 100 with the same seed
 
 
 def sample(lines: list[str], seed: int = SEED, size: int = SIZE) -> list[dict]:
