@@ -6,7 +6,7 @@ sample (scripts/sample_llm_eval_sets.py) and the extractive backend on the 100 i
 extractive rows of those questions are scored again (``bot.evaluate.summarize``), so both columns cover the same questions;
 the extractive answerer is deterministic, so only its latency would differ in a separate run.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/llm_eval_table.py
+    PYTHONPATH=$PWD .venv/bin/python bench/llm_eval_table.py [--combined]   # --combined: one table (the README's)
 """
 
 from __future__ import annotations
@@ -75,14 +75,21 @@ def causes(run: dict) -> str:
     return "; ".join(f"{n}× {reason}" for reason, n in sorted(counts.items(), key=lambda kv: -kv[1])) or "none"
 
 
-def table(key: str, title: str) -> list[str]:
+def pair(key: str) -> tuple[dict, dict] | None:
+    """(extractive, llm) runs over the same questions, or None if either was not measured."""
     runs = sorted(RUNS.glob(f"{key}_sample*_llm.json"), key=lambda p: int(p.stem.split("_sample")[1].split("_")[0]))
     llm = load(runs[-1].stem) if runs else None  # the largest sample the LLM ran on
     extractive = load(f"{key}_sample100_extractive")
     if llm is None or extractive is None:
+        return None
+    return same_questions(extractive, [row["id"] for row in llm["questions"]]), llm
+
+
+def table(key: str, title: str) -> list[str]:
+    if (runs := pair(key)) is None:
         return [f"### {title}", "", "(not measured)", ""]
+    extractive, llm = runs
     ids = [row["id"] for row in llm["questions"]]
-    extractive = same_questions(extractive, ids)
     unanswerable = sum(row["unanswerable_gold"] for row in llm["questions"])
     lines = [f"### {title}: {len(ids)} questions ({unanswerable} unanswerable)", "",
              "| metric | extractive (default) | llm (SmolLM2-135M) |", "| --- | ---: | ---: |"]
@@ -92,8 +99,23 @@ def table(key: str, title: str) -> list[str]:
     return lines
 
 
+def combined() -> list[str]:
+    """One table, both data sets side by side (the README's)."""
+    pairs = [(title.split(" (")[0], runs) for key, title in SETS if (runs := pair(key))]
+    head = " | ".join(f"{name}: extractive | {name}: llm" for name, _ in pairs)
+    lines = [f"| metric | {head} |", "| --- |" + " ---: |" * (2 * len(pairs))]
+    for key, label, fmt in ROWS:
+        lines.append(f"| {label} | " + " | ".join(f"{cell(e, key, fmt)} | {cell(m, key, fmt)}" for _, (e, m) in pairs) + " |")
+    lines.append("| answer_accuracy where the LLM's answer was shown | "
+                 + " | ".join(f"- | {own_answers(m)}" for _, (_, m) in pairs) + " |")
+    return lines
+
+
 def main() -> None:
-    print("\n".join(line for key, title in SETS for line in table(key, title)))
+    import sys
+
+    lines = combined() if "--combined" in sys.argv[1:] else [line for key, title in SETS for line in table(key, title)]
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":
