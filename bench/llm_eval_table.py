@@ -6,7 +6,8 @@ sample (scripts/sample_llm_eval_sets.py) and the extractive backend on the 100 i
 extractive rows of those questions are scored again (``bot.evaluate.summarize``), so both columns cover the same questions;
 the extractive answerer is deterministic, so only its latency would differ in a separate run.
 
-    PYTHONPATH=$PWD .venv/bin/python bench/llm_eval_table.py [--combined]   # --combined: one table (the README's)
+    PYTHONPATH=$PWD .venv/bin/python bench/llm_eval_table.py [--combined]
+(--combined: one table for both data sets, the README's)
 """
 
 from __future__ import annotations
@@ -114,7 +115,10 @@ def combined() -> list[str]:
 def main() -> None:
     import sys
 
-    lines = combined() if "--combined" in sys.argv[1:] else [line for key, title in SETS for line in table(key, title)]
+    if "--combined" in sys.argv[1:]:
+        lines = combined()
+    else:
+        lines = [line for key, title in SETS for line in table(key, title)]
     print("\n".join(lines))
 
 
