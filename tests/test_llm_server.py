@@ -169,6 +169,7 @@ def test_two_web_sessions_at_once_each_get_their_own_answer(llm_server, web_serv
         "base_url": llm_server.base_url, "max_tokens": 48, "max_passages": 2, "timeout_s": 300}})
     clients = [Client(url, verbose=False) for _ in QUESTIONS[:2]]
     try:  # both submitted before either is waited for: two sessions at once
+        # /chat takes: question, history, source, since, until, as_of
         jobs = [c.submit(q, [], "", "", "", "", api_name="/chat") for c, q in zip(clients, QUESTIONS[:2])]
         results = {q: job.result(timeout=600)[0] for q, job in zip(QUESTIONS[:2], jobs)}
     finally:

@@ -25,7 +25,16 @@ _INSTRUCTION = re.compile(
     r"|\b(?:system|developer)\s+(?:prompt|message|instructions?)\b"
     r"|\byou\s+(?:are|must|should|will)\s+(?:now\s+)?(?:an?\s+)?(?:ai|assistant|language model|chatbot|bot)\b"
     r"|\b(?:as|to)\s+an?\s+(?:ai|language model|assistant|chatbot)\b"
-    r"|\b(?:answer|reply|respond|say)\s+(?:only\s+)?(?:with\s+)?(?:the\s+word\s+)?[\"'\u201c\u2018]",
+    r"|\b(?:answer|reply|respond|say)\s+(?:only\s+)?(?:with\s+)?(?:the\s+word\s+)?[\"'\u201c\u2018]"
+    # "Disregard the above", "forget everything you were told", "ignore the passages above"
+    r"|\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:of\s+)?(?:the\s+|these\s+|this\s+)?"
+    r"(?:above|everything|(?:passages?|articles?|sources?|text|context)\s+(?:above|provided|given))\b"
+    r"|\bnew\s+instructions?\s*:"
+    r"|^\W*(?:system|assistant|user)\s*:"  # a chat role label opening the sentence
+    r"|\balways\s+(?:answer|reply|respond|say)\b"
+    r"|\banswer\s+to\s+(?:every|any|each|all)\s+(?:questions?|quer(?:y|ies))\s+(?:is|should|must|will)\b"
+    r"|\b(?:language\s+models?|llms?|ai(?:\s+(?:models?|assistants?|systems?))?|chatbots?|assistants?)\s+"
+    r"(?:reading|processing|summari[sz]ing|seeing)\s+this\b",  # "Language models reading this must ..."
     re.I,
 )
 
