@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 from bot.answer import refusal
 from bot.answer.answer_type import NUMERIC_LABELS, answer_kind, counted_span, fits, reader_type_features
+from bot.answer.beyond import beyond
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
 from bot.answer.digest import summary_answer, summary_article, wants_summary
@@ -109,6 +110,7 @@ class ExtractiveAnswerer:
             if summary is not None:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
+        pool = beyond(pool, query.given)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
