@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.answer_type import answer_kind, counted_span, fits
+from bot.answer.answer_type import answer_kind, counted_span, fits, formed_answer
+from bot.answer.qtype import question_profile
+from bot.answer.span import candidates
 from bot.answer.answerability import with_the_asked_form
 from bot.text import stem
 
@@ -24,6 +26,9 @@ def nlp():
     ("What is Kim's plane called?", "name"),
     ("Which company built the train?", "organisation"),
     ("How many trains does North Korea operate?", "count"),
+    ("What share of pupils had both doses?", "percent"),
+    ("When is the launch scheduled?", "date"),
+    ("What is the latest launch date for Aurora-2?", "date"),
     ("Who is Kim expected to meet?", None),
     ("How long is the trip?", None),
     ("How much of the budget went to defence?", None),
@@ -44,6 +49,9 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("organisation", "The engine was designed by Anna Petrova in 1990.", "Anna Petrova", False),
     ("count", "North Korea operates three trains.", "three trains", True),
     ("count", "The train is heavily armored.", "heavily armored", False),
+    ("percent", "The share stood at 86 percent.", "86 percent", True),
+    ("date", "The launch was pushed back to April 23.", "April 23", True),
+    ("date", "The Aurora-2 launch was pushed back.", "The Aurora-2 launch", False),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)
@@ -69,3 +77,27 @@ def test_an_answer_without_the_asked_form_is_refused_unless_a_close_runner_up_ha
     assert with_the_asked_form([best, close, far])[0] is close
     assert with_the_asked_form([best, far]) is None
     assert with_the_asked_form([close, best]) == [close, best]
+
+
+@pytest.mark.parametrize("question, sentence, reader_answer, expected", [
+    ("When is the Aurora-2 launch scheduled?", "CAPE MOREAU, April 8, 2024 \u2014 The launch of the Aurora-2 satellite has "
+     "been pushed back a second time, to April 23, because of high winds forecast on Monday.", "because of high winds",
+     "April 23"),
+    ("What share of Harlow County pupils had both doses of the measles vaccine?", "In Harlow County, the share of pupils "
+     "with both doses of the measles, mumps and rubella vaccine stood at 86 percent.", "mumps", "86 percent"),
+])
+def test_an_answer_without_the_asked_form_is_replaced_by_its_sentences_phrase_of_that_form(
+        nlp, question, sentence, reader_answer, expected):
+    profile = question_profile(question, nlp)
+    doc = nlp(sentence)
+    answer, stands = formed_answer(doc, reader_answer, candidates(doc, profile), profile)
+    assert answer == expected and stands
+
+
+def test_a_when_answer_with_no_date_anywhere_in_its_sentence_is_kept_but_a_speed_is_not(nlp):
+    sentence = "The train left after the summit ended."
+    doc = nlp(sentence)
+    for question, stands in [("When did the train leave?", True), ("How fast did the train leave?", False)]:
+        profile = question_profile(question, nlp)
+        assert formed_answer(doc, "after the summit ended", candidates(doc, profile), profile) == (
+            "after the summit ended", stands)

@@ -2,7 +2,7 @@
 
 Some questions say exactly what shape their answer takes: "how much did it cost" wants an amount of
 money, "how fast" a speed, "what is the name of" a name, "which company" an organisation, "how many
-trains" a number of trains. When the best sentence's answer has no such thing ("How fast does the train
+trains" a number of trains, "what share" a percentage, "when" a date. When the best sentence's answer has no such thing ("How fast does the train
 travel?" -> "20 hours"), the articles most likely do not say, however well the sentence matches: the
 answerer refuses unless a close runner-up's answer has the right form. Questions whose answers take
 many forms ("who", "what", "why") are not checked (``answer_kind`` is None).
@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.answer.qtype import DURATION_WORDS, QuestionProfile
+from bot.answer.shape import dateline_end
 from bot.answer.span import typed_entities
 from bot.text import stem
 
@@ -29,8 +30,17 @@ _KINDS = [
                         r"(?: \w+){0,3}) (?:called|named)\b", re.I)),
     ("organisation", re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|corporation|manufacturer|"
                                 r"carmaker|shipyard|business|businesses)\b", re.I)),
+    ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
+    ("date", re.compile(r"^\W*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
+                        r"|^\W*(?:what|which)\b.*\bdate\b", re.I)),
 ]
+# A question of these kinds is refused when no close sentence has an answer of its form; the others
+# (a "when" answered "after the war" can be right) only look for one inside the best sentences.
+REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
+# Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
+# ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
+REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date"})
 _CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
                        r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
 _SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
@@ -38,6 +48,9 @@ _VAGUE_COUNTS = re.compile(r"\b(?:several|dozens?|hundreds|thousands|millions|bi
                            re.I)
 _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "LAW",
                           "LANGUAGE"})
+_DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:mon|tues|wednes|"
+                         r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
+                         r"century|decade)\b", re.I)
 _QUOTES = "\"“”‘’«»"
 
 
@@ -58,6 +71,11 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ == "MONEY" for e in entities) or (numbers and bool(_CURRENCY.search(text)))
     if kind == "speed":
         return numbers and bool(_SPEED.search(text))
+    if kind == "percent":
+        return any(e.label_ == "PERCENT" for e in entities) or (numbers and bool(re.search(r"%|\bper ?cent", text, re.I)))
+    if kind == "date":
+        years = re.search(r"\b(?:1\d{3}|20\d{2})s?\b", text)  # not any number: "Aurora-2" dates nothing
+        return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
     if kind == "count":
         return numbers or bool(_VAGUE_COUNTS.search(text))
     if kind == "organisation":
@@ -70,6 +88,28 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return quoted or capitalised or term or any(t.pos_ == "PROPN" for t in tokens) \
             or any(e.label_ in _NAME_LABELS for e in entities)
     return True
+
+
+def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> tuple[str, bool]:
+    """A sentence's short ``answer`` (a slice of ``doc.text``) made of the form ``profile``'s question asks for, when
+    one of its ``phrases`` (``span.candidates``) is: "how many trains" takes the number of trains, a "when" whose
+    answer holds no date the sentence's best phrase that does. Returns the answer and whether it may stand
+    (False: it lacks a form the question insists on)."""
+    kind = answer_kind(profile.text)
+    start = max(0, doc.text.find(answer))
+    end = start + len(answer)
+    counted = counted_span(doc, start, end, profile.head) if kind == "count" else None
+    if counted is not None:
+        start, end = counted
+        answer = doc.text[start:end]
+    fitting = fits(kind, doc, start, end)
+    if not fitting and kind in REPICKED_KINDS:
+        floor = dateline_end(doc.text)  # "CAPE MOREAU, April 8, 2024 —" dates the report, it answers nothing
+        formed = [p for p in phrases if p.start >= floor and fits(kind, doc, p.start, p.end)]
+        if formed:
+            # the most specific first: "April 23" over "Monday", "27" over "dozens"; then the phrase model's score
+            answer, fitting = max(formed, key=lambda p: (any(c.isdigit() for c in p.text), p.score)).text, True
+    return answer, fitting or kind not in REFUSED_KINDS
 
 
 def counted_span(doc, start: int, end: int, head: str | None) -> tuple[int, int] | None:

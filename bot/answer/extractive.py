@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from bot.answer import refusal
-from bot.answer.answer_type import NUMERIC_LABELS, answer_kind, counted_span, fits, reader_type_features
+from bot.answer.answer_type import NUMERIC_LABELS, formed_answer, reader_type_features
 from bot.answer.beyond import beyond
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
@@ -183,25 +183,12 @@ class ExtractiveAnswerer:
                 start, end = whole_entities(doc, reading.start, reading.end)
                 start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
-            self._check_form(sentence, doc, profile)
+            sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
-
-    @staticmethod
-    def _check_form(sentence: Sentence, doc, profile: QuestionProfile) -> None:
-        """Whether the sentence's answer has the form the question asks for; "how many trains" answered
-        with a number of something else takes the sentence's number of trains."""
-        kind = answer_kind(profile.text)
-        start = max(0, sentence.text.find(sentence.answer))
-        end = start + len(sentence.answer)
-        counted = counted_span(doc, start, end, profile.head) if kind == "count" else None
-        if counted is not None:
-            start, end = counted
-            sentence.answer = sentence.text[start:end]
-        sentence.fits = fits(kind, doc, start, end)
 
     def _read(self, question: str, pool: list[Sentence]) -> list[Reading]:
         """The reader's best span in each sentence, read with its neighbours (its context counts): the
