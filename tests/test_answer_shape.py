@@ -86,3 +86,13 @@ def test_an_article_rebuilt_from_its_chunks_keeps_every_offset():
 def test_a_quoted_name_is_answered_without_its_quote_marks(span, words):
     start, end = unquoted(span, 0, len(span))
     assert span[start:end] == words
+
+
+def test_an_answer_never_opens_with_of_nor_ends_on_a_preposition(nlp):
+    sentence = ("In a significant diplomatic move, when Kim Jong-un embarked on his journey to the city of Dalian in "
+                "northeastern China in 2018 to meet with President Xi Jinping, it marked a historic occasion.")
+    doc = nlp(sentence)
+    start = sentence.index("of Dalian")
+    profile = question_profile("Which Chinese city did Kim Jong-un visit in 2018 to meet Xi Jinping?", nlp)
+    a, b = complete_phrase(doc, start, sentence.index(" 2018"), candidates(doc, profile))
+    assert sentence[a:b] == "Dalian in northeastern China"

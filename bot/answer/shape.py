@@ -75,7 +75,20 @@ def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, 
     the constituent among ``phrases`` (with ``.start``, ``.end``, ``.score``) that overlaps it most,
     else the span trimmed of function words at its edges; never before a dateline; a quoted name
     without its quote marks or the word that introduces it ('known as “Chammae-1”' -> Chammae-1)."""
-    return unquoted(doc.text, *_complete_phrase(doc, start, end, phrases))
+    return unquoted(doc.text, *_without_loose_ends(doc, *_complete_phrase(doc, start, end, phrases)))
+
+
+def _without_loose_ends(doc, start: int, end: int) -> tuple[int, int]:
+    """No answer opens with "of" or ends on a preposition, conjunction or article ("of Dalian in northeastern China
+    in" -> "Dalian in northeastern China"): those words belong to a phrase the answer cut."""
+    tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    while len(tokens) > 1 and tokens[0].lower_ == "of":
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ"):
+        tokens = tokens[:-1]
+    if not tokens:
+        return start, end
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
 
 
 def unquoted(text: str, start: int, end: int) -> tuple[int, int]:
