@@ -23,7 +23,7 @@ def nlp():
     ("What was the price of the ticket?", "money"),
     ("How fast does the train travel?", "speed"),
     ("What is the name of the river on the border?", "name"),
-    ("What is Kim's plane called?", "name"),
+    ("When imperialism impacts social norms of a state, what is it called?", None),
     ("Which company built the train?", "organisation"),
     ("How many trains does North Korea operate?", "count"),
     ("What share of pupils had both doses?", "percent"),

@@ -26,13 +26,14 @@ _KINDS = [
     ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged)\b"
                          r"|\bwhat (?:is|was|were|are) the (?:cost|price)\b", re.I)),
     ("speed", re.compile(r"\bhow fast\b|\b(?:what|which|at what) (?:top )?speed\b", re.I)),
-    ("name", re.compile(r"\bwhat (?:is|was|are|were) (?:the )?names? of\b|\bwhat (?:is|was) (?:it|he|she|\w+(?:'s)?"
-                        r"(?: \w+){0,3}) (?:called|named)\b", re.I)),
+    # Not "what is it called": that asks for a term as often as a name ("cultural imperialism").
+    ("name", re.compile(r"\bwhat (?:is|was|are|were) (?:the )?names? of\b", re.I)),
     ("organisation", re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|corporation|manufacturer|"
                                 r"carmaker|shipyard|business|businesses)\b", re.I)),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
-    ("date", re.compile(r"^\W*when\b|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
+    # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
+    ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
                         r"|^\W*(?:what|which)\b.*\bdate\b", re.I)),
 ]
 # A question of these kinds is refused when no close sentence has an answer of its form; the others
