@@ -13,6 +13,7 @@ import re
 import statistics
 import string
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,8 @@ METRICS = (
     "exact_match", "f1", "refusal_rate", "refusal_precision", "refusal_recall", "citation_offsets_ok", "p50_ms",
     "p95_ms", "llm_answers", "llm_fallbacks", "sentences_verified",
 )
+
+_ASCII_PUNCTUATION = frozenset(string.punctuation)
 
 
 @dataclass(frozen=True)
@@ -62,8 +65,10 @@ def read_qa(path: Path) -> list[QAItem]:
 
 
 def normalize(text: str) -> str:
+    """SQuAD's answer normalisation, with every Unicode punctuation mark dropped, not only ASCII's:
+    an article's curly quotes ("“Chammae-1,”") and dashes must not hide the word they enclose."""
     text = text.lower()
-    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = "".join(ch for ch in text if ch not in _ASCII_PUNCTUATION and not unicodedata.category(ch).startswith("P"))
     text = re.sub(r"\b(a|an|the)\b", " ", text)
     return " ".join(text.split())
 

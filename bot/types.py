@@ -177,6 +177,7 @@ class Query:
     k: int = 5  # chunks to retrieve
     as_of: dt.date | None = None  # evidence published after this day is never used (None: no limit)
     time: TimeIntent | None = None  # what the question says about time, read against ``as_of``
+    given: tuple[str, ...] = ()  # answers already given that this follow-up asks beyond ("And in 2010?")
 
 
 # Events of a streamed answer; front ends decide how to show each.

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.answer.extractive import SENTENCE_MODEL_PATH, answerability_features
+from bot.answer.answerability import SENTENCE_MODEL_PATH, answerability_features
 from bot.answer.qtype import question_profile
 from bot.answer.qa_model import WEIGHTS_PATH
 from bot.answer.span import MODEL_PATH, candidates

@@ -6,7 +6,7 @@ import pytest
 
 from bot.answer.digest import _reassembled, wants_summary
 from bot.answer.qtype import question_profile
-from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence
+from bot.answer.shape import complete_phrase, dateline_end, points_back, unquoted, wants_sentence
 from bot.answer.span import candidates
 from bot.types import Chunk
 
@@ -77,3 +77,22 @@ def test_an_article_rebuilt_from_its_chunks_keeps_every_offset():
     chunks = [Chunk("a#0", "a", 0, 0, 21, text[0:21]), Chunk("a#1", "a", 1, 23, len(text), text[23:])]
     rebuilt = _reassembled(chunks)
     assert len(rebuilt) == len(text) and rebuilt[23:] == text[23:] and rebuilt[:21] == text[:21]
+
+
+@pytest.mark.parametrize("span, words", [
+    ("as \u201cChammae-1", "Chammae-1"), ("\u201cChammae-1,\u201d", "Chammae-1"), ("called \u2018Air Koryo\u2019", "Air Koryo"),
+    ("plain words", "plain words"), ("known as \u201cX\u201d and more", "known as \u201cX\u201d and more"),
+])
+def test_a_quoted_name_is_answered_without_its_quote_marks(span, words):
+    start, end = unquoted(span, 0, len(span))
+    assert span[start:end] == words
+
+
+def test_an_answer_never_opens_with_of_nor_ends_on_a_preposition(nlp):
+    sentence = ("In a significant diplomatic move, when Kim Jong-un embarked on his journey to the city of Dalian in "
+                "northeastern China in 2018 to meet with President Xi Jinping, it marked a historic occasion.")
+    doc = nlp(sentence)
+    start = sentence.index("of Dalian")
+    profile = question_profile("Which Chinese city did Kim Jong-un visit in 2018 to meet Xi Jinping?", nlp)
+    a, b = complete_phrase(doc, start, sentence.index(" 2018"), candidates(doc, profile))
+    assert sentence[a:b] == "Dalian in northeastern China"

@@ -143,6 +143,15 @@ def test_an_elliptic_follow_up_swaps_the_part_of_its_kind(nlp, previous, follow_
     assert rewrite_follow_up(follow_up, [Exchange(previous, None)], nlp) == expected
 
 
+def test_an_elliptic_follow_up_asks_beyond_the_previous_answer_and_the_part_it_swapped_out(nlp):
+    previous = Exchange("What did the Seminole call the narrow river crossing at Jacksonville?", "Wacca Pilatka")
+    resolution = resolve_follow_up("And the British?", [previous], nlp)
+    assert resolution.standalone == "What did the British call the narrow river crossing at Jacksonville?"
+    assert resolution.given == ("Wacca Pilatka", "Seminole")
+    assert resolve_follow_up("Who was his father?", [Exchange("Where was Tem\u00fcjin born?", "Del\u00fc\u00fcn Boldog")],
+                             nlp).given == ()  # not elliptic: nothing to go beyond
+
+
 def test_a_question_whose_only_topic_is_a_bare_definite_noun_borrows_the_previous_statement(nlp):
     beat = Exchange("Which team did the Broncos beat in the AFC Championship Game?", "New England Patriots")
     assert rewrite_follow_up("What was the score?", [beat], nlp) == (

@@ -6,7 +6,8 @@ Format (compatible with seed_dialogues.jsonl): ``{"id", "corpus": "seed" | "squa
 ``standalone_contains`` (substrings the rewritten question must hold), ``answers`` (one must be in
 the answer) with ``doc_ids`` (the documents holding them), ``unanswerable``, and ``clarify`` (the
 follow-up has nothing to refer to: the bot should ask back, "Who do you mean by 'he'?").
-These checks are on the data; playing the dialogues through the engine is the engine's test.
+The data checks come first; the last tests play every dialogue through a ``Conversation`` on the real
+engine (slow) and guard the level measured with bench/bench_dialogues.py.
 """
 
 from __future__ import annotations
@@ -82,3 +83,69 @@ def test_follow_ups_refer_back_and_the_set_covers_each_kind_of_reference():
 def test_the_dialogues_are_not_one_template():
     openings = Counter(" ".join(d["turns"][-1]["question"].split()[:2]).lower() for d in DIALOGUES)
     assert len(openings) >= 25 and openings.most_common(1)[0][1] <= 6, openings.most_common(5)
+
+
+# ---- playing the dialogues (real engine, slow) ----------------------------------------------------------------------
+# Measured with bench/bench_dialogues.py when written (see its output for the wrong turns and their causes: most are
+# the answerer's, or an earlier answer's, not the rewrite's). Raise these as the answers improve.
+FINAL_TURNS_RIGHT_FLOOR = 45  # of 62, measured 45 (43 before elliptic follow-ups asked beyond the last answer)
+STANDALONE_CHECKS_FLOOR = 49  # of 56, measured 49
+
+
+@pytest.fixture(scope="module")
+def played(seed_engine, squad_v1_settings, models):
+    """Every dialogue played once through a fresh ``Conversation``: dialogue -> the answers of its turns."""
+    from bot.chat.conversation import Conversation
+    from bot.engine import Engine
+
+    engines = {"seed": seed_engine, "squad_v1.1": Engine(squad_v1_settings, models)}
+    runs = {}
+    for dialogue in DIALOGUES:
+        conversation = Conversation(engines[dialogue["corpus"]])
+        runs[dialogue["id"]] = [conversation.ask(turn["question"]) for turn in dialogue["turns"]]
+    return runs
+
+
+@pytest.mark.slow
+def test_final_turns_are_answered_as_the_set_says_at_the_measured_level(played):
+    from bot.evaluate import contains
+
+    wrong = []
+    for dialogue in DIALOGUES:
+        turn, answer = dialogue["turns"][-1], played[dialogue["id"]][-1]
+        if turn.get("clarify"):
+            right = answer.kind == "clarify"
+        elif turn.get("unanswerable"):
+            right = not answer.answerable
+        else:
+            right = answer.answerable and contains(answer.answer, tuple(turn["answers"]))
+        if not right:
+            wrong.append(f"{dialogue['id']}: {answer.standalone_question!r} -> {answer.answer[:60]!r}")
+    right = len(DIALOGUES) - len(wrong)
+    assert right >= FINAL_TURNS_RIGHT_FLOOR, f"{right}/{len(DIALOGUES)} final turns right; wrong: " + "; ".join(wrong)
+
+
+@pytest.mark.slow
+def test_follow_ups_are_rewritten_or_asked_back_as_the_set_says(played):
+    checked, wrong = 0, []
+    for dialogue in DIALOGUES:
+        for turn, answer in list(zip(dialogue["turns"], played[dialogue["id"]]))[1:]:
+            if turn.get("clarify"):
+                ok = answer.kind == "clarify" and answer.retrieved == ()
+            elif turn.get("standalone_contains"):
+                ok = answer.kind != "clarify" and all(
+                    k.lower() in answer.standalone_question.lower() for k in turn["standalone_contains"])
+            else:
+                continue
+            checked += 1
+            if not ok:
+                wrong.append(f"{dialogue['id']}: {turn['question']!r} -> {answer.standalone_question!r} ({answer.kind})")
+    assert checked - len(wrong) >= STANDALONE_CHECKS_FLOOR, f"{checked - len(wrong)}/{checked}; wrong: " + "; ".join(wrong)
+
+
+@pytest.mark.slow
+def test_every_follow_up_with_nothing_to_point_to_is_asked_back(played):
+    for dialogue in DIALOGUES:
+        for turn, answer in zip(dialogue["turns"], played[dialogue["id"]]):
+            if turn.get("clarify"):
+                assert answer.kind == "clarify" and not answer.answerable, (dialogue["id"], answer.answer)

@@ -44,3 +44,14 @@ def test_answers_are_short_and_usually_right(squad_v1_eval):
     assert metrics["median_answer_words"] <= 6  # measured 3
     refused = [row for row in rows if not row["answerable"]]
     assert len(refused) <= 0.05 * len(rows)  # every question in this set has an answer; measured 3%
+
+
+@pytest.mark.parametrize("text, gold", [
+    ("known as \u201cChammae-1,\u201d named after the goshawk", "Chammae-1"),
+    ("the \u2018Chammae-1\u2019 plane", "Chammae-1"),
+    ("a long trip \u2014 20 hours", "20 hours"),
+])
+def test_an_answer_in_curly_quotes_or_beside_a_dash_still_matches_its_gold_answer(text, gold):
+    from bot.evaluate import contains
+
+    assert contains(text, (gold,))

@@ -331,3 +331,13 @@ def test_any_mix_of_time_words_resolves_without_error(words, as_of):
         assert intent.window.describe()
     for found in relative_references(text, as_of):
         assert text[found.start:found.end] == found.text
+
+
+@pytest.mark.parametrize("text, as_of", [
+    ("first quarter of this Tuesday", D(2000, 8, 3)),  # a part of a window shorter than its parts
+    ("mid- next weekend", D(2000, 10, 28)),
+    ("next winter", D(1999, 12, 31)),  # the winter after one that straddles New Year
+])
+def test_time_words_found_by_fuzzing_resolve_without_error(text, as_of):
+    intent = question_time(text, as_of)
+    assert intent.window is None or intent.window.start <= intent.window.end

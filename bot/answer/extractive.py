@@ -19,15 +19,17 @@ import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 from bot.answer import refusal
+from bot.answer.answer_type import NUMERIC_LABELS, formed_answer, reader_type_features
+from bot.answer.beyond import beyond
+from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
-from bot.answer.qtype import DURATION_WORDS, QuestionProfile, expected_labels, question_profile
-from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence
-from bot.answer.span import candidates, load_weights, log_odds, typed_entities
+from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
+from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence, whole_entities
+from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
 from bot.models import Models
 from bot.retrieve import Retrieval
@@ -38,7 +40,6 @@ from bot.types import Answer, Citation, Done, Evidence, Token
 PARSED_SENTENCES = 8  # spaCy parses this many of the best-matching sentences
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
-_NUMERIC = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
 _WHEN = frozenset({"DATE", "TIME"})
 # Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
 # a news headline sums its story up; and a numeric question ("how long", "when", "how many") answered
@@ -51,7 +52,6 @@ READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
 # answer accuracy (0.714 -> 0.706), over the 0.5-point budget; whole chunks it stays.
 READ_CONTEXT_SENTENCES: int | None = None
 CITE_MARGIN = 0.5  # a runner-up sentence this close (log-odds) to the best is cited too
-SENTENCE_MODEL_PATH = Path(__file__).with_name("sentence_model.json")
 
 
 @dataclass
@@ -68,6 +68,7 @@ class Sentence:
     features: dict = field(default_factory=dict)  # what the sentence model scores
     phrases: list = field(default_factory=list)  # the parse's candidate answer phrases (``span.candidates``)
     fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
+    fits: bool = True  # its short answer has the form the question asks for (``answer_type.fits``)
 
     @property
     def date(self) -> str | None:
@@ -109,14 +110,17 @@ class ExtractiveAnswerer:
             if summary is not None:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
+        pool = beyond(pool, query.given)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
         by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
         confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
-        if confidence < self.settings.answer.refusal_threshold:
+        formed = with_the_asked_form(pool)
+        if confidence < self.settings.answer.refusal_threshold or formed is None:
             return refusal(retrieval, _related(pool), confidence)
+        pool, best = formed, formed[0]
         limit = self.settings.answer.max_citations
         labels = expected_labels(query.standalone)
         choice = newest_report(pool, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
@@ -174,11 +178,12 @@ class ExtractiveAnswerer:
             self._extract(sentence, doc, profile)
             sentence.features.update(gap=best_match - sentence.match, order=order, lead=float(sentence.match >= top))
             sentence.features.update(reader=max(-15.0, min(15.0, reading.score)), reader_top=float(reading.score >= best_reading))
-            sentence.features.update(_reader_type(doc, reading, profile))
+            sentence.features.update(reader_type_features(doc, reading, profile))
             if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
-                start, end = _whole_entities(doc, reading.start, reading.end)
+                start, end = whole_entities(doc, reading.start, reading.end)
                 start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
+            sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
@@ -240,7 +245,7 @@ class ExtractiveAnswerer:
             features["head_absent" if all(stem(t.lower_) != profile.head for t in doc) else "head_present"] = 1.0
         if profile.labels:
             typed = any(s.features.get("typed") for s in spans)
-            numeric = "_numeric" if profile.labels <= _NUMERIC else ""
+            numeric = "_numeric" if profile.labels <= NUMERIC_LABELS else ""
             features[("typed" if typed else "untyped") + numeric] = 1.0
         if not spans:
             sentence.answer = sentence.text
@@ -251,47 +256,6 @@ class ExtractiveAnswerer:
         features["phrase_logodds"] = max(-10.0, best.score)
         start, end = complete_phrase(doc, best.start, best.end, ())
         sentence.answer = sentence.text[start:end]
-
-def _whole_entities(doc, start: int, end: int) -> tuple[int, int]:
-    """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
-    for entity in doc.ents:
-        if entity.start_char < start < entity.end_char or entity.start_char < end < entity.end_char:
-            start, end = min(start, entity.start_char), max(end, entity.end_char)
-    return start, end
-
-
-def _reader_type(doc, reading, profile: QuestionProfile) -> dict[str, float]:
-    """Whether the reader's span is of the type a numeric question asks for ("how long" -> a duration)."""
-    if not profile.labels or not profile.labels <= _NUMERIC:
-        return {}
-    region = doc.char_span(reading.start, reading.end, alignment_mode="expand")
-    if region is None:
-        return {}
-    typed = typed_entities(region, profile)
-    if profile.wh == "how long":
-        typed = [e for e in typed if DURATION_WORDS.search(e.text)]
-    return {"reader_typed": 1.0} if typed else {"reader_untyped": 1.0}
-
-
-def answerability_features(features: list[dict], scores: list[float]) -> dict[str, float]:
-    """What the parsed sentences, best first, say about whether the articles answer at all."""
-    top = features[0]
-    return {
-        "bias": 1.0, "top_score": scores[0], "top_match": top["match"], "top_phrase": top.get("phrase", 0.0),
-        "match": max(f["match"] for f in features), "dense": max(f["dense"] for f in features),
-        "lexical": max(f["lexical"] for f in features), "runner_up_gap": scores[0] - scores[1] if len(scores) > 1 else 5.0,
-        "typed": top.get("typed", 0.0) + top.get("typed_numeric", 0.0),
-        "untyped": top.get("untyped", 0.0) + top.get("untyped_numeric", 0.0), "no_phrase": top.get("no_phrase", 0.0),
-        "top_reader": top.get("reader", 0.0), "reader": max(f.get("reader", 0.0) for f in features),
-        "top_reader_untyped": top.get("reader_untyped", 0.0), "top_head_absent": top.get("head_absent", 0.0),
-    }
-
-
-def answerable_probability(features: list[dict], scores: list[float]) -> float:
-    weights = load_weights(SENTENCE_MODEL_PATH, "answerable_weights")
-    logodds = log_odds(weights, answerability_features(features, scores))
-    return 1 / (1 + math.exp(-max(-30.0, min(30.0, logodds))))
-
 
 def _as_sentence_answer(best: Sentence, sentences: list[Sentence]) -> Sentence:
     """``best`` answering with its whole sentence (no dateline), joined to the sentence before it in the

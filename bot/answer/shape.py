@@ -43,6 +43,10 @@ _EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT",
 _MONTHS = frozenset("january february march april may june july august september october november december "
                     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 _WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_QUOTE_MARKS = "\"“”‘’«»"
+# An answer that opens a quotation ("as “Chammae-1", "“Chammae-1,”") is the quoted words.
+_QUOTED = re.compile(r"(?:(?:as|called|named|dubbed|titled|of)\s+)?[" + _QUOTE_MARKS + r"]([^" + _QUOTE_MARKS
+                     + r"]*?)[,.;:]?[" + _QUOTE_MARKS + r"]?", re.I)
 MIN_OVERLAP = 0.6  # a constituent must cover most of the reader's span (F1 of characters) to replace it
 MAX_WIDENING = 4  # words a constituent may add to the reader's span to complete it
 
@@ -73,7 +77,34 @@ def points_back(sentence: str) -> bool:
 def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, int]:
     """``(start, end)`` (offsets into the sentence ``doc`` was parsed from) made a complete phrase:
     the constituent among ``phrases`` (with ``.start``, ``.end``, ``.score``) that overlaps it most,
-    else the span trimmed of function words at its edges; never before a dateline."""
+    else the span trimmed of function words at its edges; never before a dateline; a quoted name
+    without its quote marks or the word that introduces it ('known as “Chammae-1”' -> Chammae-1)."""
+    return unquoted(doc.text, *_without_loose_ends(doc, *_complete_phrase(doc, start, end, phrases)))
+
+
+def _without_loose_ends(doc, start: int, end: int) -> tuple[int, int]:
+    """No answer opens with "of" or ends on a preposition, conjunction or article ("of Dalian in northeastern China
+    in" -> "Dalian in northeastern China"): those words belong to a phrase the answer cut."""
+    tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
+    while len(tokens) > 1 and tokens[0].lower_ == "of":
+        tokens = tokens[1:]
+    while len(tokens) > 1 and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ"):
+        tokens = tokens[:-1]
+    if not tokens:
+        return start, end
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+
+
+def unquoted(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]`` without a quotation's marks, the word before an opening one ("as “X"), or
+    stray punctuation at its edges; unchanged when that would leave nothing."""
+    found = _QUOTED.fullmatch(text, start, end)
+    if found is None or not found.group(1).strip():
+        return start, end
+    return found.start(1), found.end(1)
+
+
+def _complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, int]:
     floor = dateline_end(doc.text)
     start = max(start, floor)
     if end <= start:
@@ -178,3 +209,11 @@ def _trimmed(doc, start: int, end: int) -> tuple[int, int]:
     if not tokens:
         return start, end
     return max(start, tokens[0].idx), min(end, tokens[-1].idx + len(tokens[-1].text))
+
+
+def whole_entities(doc, start: int, end: int) -> tuple[int, int]:
+    """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il")."""
+    for entity in doc.ents:
+        if entity.start_char < start < entity.end_char or entity.start_char < end < entity.end_char:
+            start, end = min(start, entity.start_char), max(end, entity.end_char)
+    return start, end

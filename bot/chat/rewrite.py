@@ -9,7 +9,8 @@ scores what they mention). In order:
   answered: "Which countries sought X?" / "Japan" + "Why?" -> "Why did Japan
   seek X?" (``bot.chat.questions``);
 * an elliptic follow-up ("And in 2011?", "What about Moscow?", "And the
-  Broncos'?") is the previous question with one part swapped (``bot.chat.ellipsis``);
+  Broncos'?") is the previous question with one part swapped (``bot.chat.ellipsis``), and its
+  answer must differ from the previous one (``Resolution.given``);
 * pronouns and demonstratives that point back are replaced by the best
   antecedent of their kind (``bot.chat.references``); one that finds nothing
   of its kind is asked back ("Who do you mean by 'he'?") rather than guessed;
@@ -49,6 +50,7 @@ class Resolution:
     standalone: str  # the question to search
     ask_back: str | None = None  # set when a word points back to nothing: what to ask the user instead
     word: str = ""  # that word
+    given: tuple[str, ...] = ()  # an elliptic follow-up ("And in 2010?") asks beyond these answers: not to repeat
 
 
 _I_MEAN = re.compile(r"^\s*(?:i\s+mean(?:t)?|meaning|i'm\s+asking\s+about|about)\s*:?\s*", re.I)
@@ -95,7 +97,8 @@ def resolve_follow_up(question: str, history: Sequence, nlp) -> Resolution:
         if eventful and latest.question(wh) and wh.lower() != _first_word(exchanges[-1].question):
             return Resolution(_capitalize(latest.question(wh)))
     if fragment is not None:
-        return Resolution(_capitalize(_fill_ellipsis(exchanges[-1].question, fragment, context, nlp)))
+        standalone = _capitalize(_fill_ellipsis(exchanges[-1].question, fragment, context, nlp))
+        return Resolution(standalone, given=_asked_beyond(exchanges[-1], standalone, nlp))
     doc = nlp(body)
     resolved, unresolved = resolve_references(doc, context)
     if unresolved:
@@ -107,6 +110,15 @@ def resolve_follow_up(question: str, history: Sequence, nlp) -> Resolution:
         background = statement or exchanges[-1].question.strip().rstrip("?").rstrip()
         return Resolution(f"{question.strip().rstrip('?').rstrip()} ({background})?")
     return Resolution(question)
+
+
+def _asked_beyond(previous: Exchange, standalone: str, nlp) -> tuple[str, ...]:
+    """What "And the British?" asks beyond: the previous answer, and the words of the previous question that the
+    swap took out ("the Seminole"), neither of which can answer it."""
+    kept = {w.lower() for w in re.findall(r"\w+", standalone)}
+    swapped = tuple(t.text for t in nlp(previous.question)
+                    if not (t.is_stop or t.is_punct) and t.text.isalpha() and t.lower_ not in kept)
+    return ((previous.answer,) if previous.answer else ()) + swapped
 
 
 def _has_topic(doc) -> bool:

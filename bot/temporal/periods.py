@@ -141,7 +141,7 @@ def _season_form(m, ref, reading):
 
     if m["y"]:
         return season(int(m["y"]))
-    around = [season(year) for year in (ref.year - 1, ref.year, ref.year + 1)]
+    around = [season(year) for year in range(ref.year - 2, ref.year + 3)]  # a winter spans two years
     rel = (m["rel"] or "").lower()
     if rel == "last":
         return [w for w in around if w.end < ref][-1]

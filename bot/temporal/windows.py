@@ -149,6 +149,8 @@ def part_of(window: DateWindow, part: int, parts: int = 3) -> DateWindow:
         lo = add_months(start, first)
         return DateWindow(lo, _last_day_of_month(add_months(lo, count - 1)))
     days = (end - start).days + 1
+    if days < parts:  # "the first quarter of Tuesday", "mid- weekend": too short to cut, the whole of it
+        return window
     cuts = [start + dt.timedelta(days=round(days * i / parts)) for i in range(parts + 1)]
     if days == month_end(start.year, start.month).day and parts == 3:  # a month: 1-10, 11-20, 21-end
         cuts = [start, start.replace(day=11), start.replace(day=21), end + ONE_DAY]

