@@ -30,7 +30,8 @@ def nlp():
     ("When is the launch scheduled?", "date"),
     ("What is the latest launch date for Aurora-2?", "date"),
     ("Who is Kim expected to meet?", None),
-    ("How long is the trip?", None),
+    ("How long is the trip?", "duration"),
+    ("How long ago did the trip happen?", None),
     ("How much of the budget went to defence?", None),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
@@ -52,6 +53,9 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("percent", "The share stood at 86 percent.", "86 percent", True),
     ("date", "The launch was pushed back to April 23.", "April 23", True),
     ("date", "The Aurora-2 launch was pushed back.", "The Aurora-2 launch", False),
+    ("duration", "Kim may spend 20 hours on his armored train.", "20 hours", True),
+    ("duration", "The bridge is 5 kilometres long.", "5 kilometres", True),
+    ("duration", "The leaders met in Vladivostok in April 2019.", "April 2019", False),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)

@@ -47,6 +47,13 @@ def test_he_and_there_resolve_to_the_person_and_place_of_the_trip_not_to_a_place
     assert rewrite_follow_up("Who did he meet there?", [trip], nlp) == "Who did Kim meet in Vladivostok?"
 
 
+def test_there_names_the_place_an_answer_described(nlp):
+    meeting = Exchange("Where did Kim and Putin meet in 2019?", "the eastern city of Vladivostok",
+                       "They previously convened in the eastern city of Vladivostok in April 2019.")
+    assert rewrite_follow_up("How long did it take him to get there?", [meeting], nlp) == \
+        "How long did it take Kim to get to Vladivostok?"
+
+
 def test_his_goes_to_the_person_the_question_was_about_when_the_passage_says_whose_train(nlp):
     visit = Exchange("How long was Kim Jong Il's visit to Moscow?", "three-week", PULIKOVSKY_SENTENCE, PULIKOVSKY_PASSAGE)
     assert rewrite_follow_up("What did his train carry?", [visit], nlp) == "What did Kim Jong Il's train carry?"

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.answer.dated import dated_text, newest_report, resolved_when
+from bot.answer.dated import dated_text, newest_report, resolved_when, undated_text
 
 
 def sentence(answer, score, date, text=None, typed=True):
@@ -57,3 +57,12 @@ def test_undated_evidence_is_answered_as_before():
 ])
 def test_a_when_answer_given_as_a_relative_date_is_resolved_against_the_report(text, short, published, expected):
     assert resolved_when(sentence(short, 1.0, published, text), short) == expected
+
+
+@pytest.mark.parametrize("worded, short", [
+    ("As of 1 May 2024: Maria Lindqvist", "Maria Lindqvist"),
+    ("As of 3 May 2024: 42 (an earlier report, 28 April: 35)", "42"),
+    ("Vladivostok", "Vladivostok"),
+])
+def test_a_follow_up_points_back_to_the_short_answer_not_its_date_wording(worded, short):
+    assert undated_text(worded) == short

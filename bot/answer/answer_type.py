@@ -32,6 +32,7 @@ _KINDS = [
                                 r"carmaker|shipyard|business|businesses)\b", re.I)),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
+    ("duration", re.compile(r"\bhow long\b(?!\s+ago)", re.I)),
     # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
     ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
                         r"|^\W*(?:what|which)\b.*\bdate\b", re.I)),
@@ -41,7 +42,10 @@ _KINDS = [
 REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
 # Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
 # ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
-REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date"})
+REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration"})
+# Kinds whose lack costs a sentence this much (log-odds) instead of refusing: "how long" is answered "20 hours"
+# or "6,650 km", rarely by a bare date ("April 2019"), but a sentence may still answer it in words.
+DEMOTED_KINDS = {"duration": 3.0}
 _CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
                        r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
 _SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
@@ -79,6 +83,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
     if kind == "count":
         return numbers or bool(_VAGUE_COUNTS.search(text))
+    if kind == "duration":  # a length of time or a measure, not a point in time
+        return bool(DURATION_WORDS.search(text)) or any(e.label_ == "QUANTITY" for e in entities)
     if kind == "organisation":
         return any(e.label_ in ("ORG", "FAC", "NORP", "GPE") for e in entities) or (
             any(t.pos_ == "PROPN" for t in tokens) and not any(e.label_ == "PERSON" for e in entities))
@@ -110,7 +116,7 @@ def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> 
         if formed:
             # the most specific first: "April 23" over "Monday", "27" over "dozens"; then the phrase model's score
             answer, fitting = max(formed, key=lambda p: (any(c.isdigit() for c in p.text), p.score)).text, True
-    return answer, fitting or kind not in REFUSED_KINDS
+    return answer, fitting or kind not in REFUSED_KINDS | DEMOTED_KINDS.keys()
 
 
 def counted_span(doc, start: int, end: int, head: str | None) -> tuple[int, int] | None:

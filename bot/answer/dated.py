@@ -82,6 +82,15 @@ def dated_text(choice: DatedChoice, short: str, earlier_short: str | None) -> st
     return text
 
 
+_DATED = re.compile(r"^As of [^:]{3,40}: (?P<short>.*?)(?: \(an earlier report, [^()]*\))?$", re.S)
+
+
+def undated_text(text: str) -> str:
+    """The short answer inside ``dated_text``'s wording: what a follow-up's pronoun may point back to."""
+    found = _DATED.match(text or "")
+    return found.group("short") if found else text
+
+
 def resolved_when(candidate: Candidate, short: str) -> str:
     """A relative date in the short answer ("Monday", "last week") as the day it was, read against the
     report's date: "Monday, 18 November 2024"; ``short`` unchanged when there is none to resolve."""

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from bot.answer import refusal
-from bot.answer.answer_type import NUMERIC_LABELS, formed_answer, reader_type_features
+from bot.answer.answer_type import DEMOTED_KINDS, NUMERIC_LABELS, answer_kind, formed_answer, reader_type_features
 from bot.answer.beyond import beyond
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
@@ -51,6 +51,7 @@ READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
 # was trained). Measured on the SQuAD v1.1 subset: 1 changed 46 of 402 answers and cost 0.75 point of
 # answer accuracy (0.714 -> 0.706), over the 0.5-point budget; whole chunks it stays.
 READ_CONTEXT_SENTENCES: int | None = None
+HEADLINE_RANKS = 3  # headlines of this many best chunks are read whatever their match
 CITE_MARGIN = 0.5  # a runner-up sentence this close (log-odds) to the best is cited too
 
 
@@ -162,6 +163,7 @@ class ExtractiveAnswerer:
         sentences = self._sentences(evidence)
         self._match(standalone, sentences, scorer)
         pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
+        pool += [s for s in sentences if _is_headline(s) and s.novel and s not in pool]
         if not pool:
             return sentences, []
         started = time.perf_counter()
@@ -170,6 +172,7 @@ class ExtractiveAnswerer:
         profile = question_profile(standalone, lambda _: docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
+        kind = answer_kind(standalone)
         readings = self._read(standalone, pool)
         if timings is not None:
             timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
@@ -186,6 +189,8 @@ class ExtractiveAnswerer:
             sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
+            if not sentence.fits and kind in DEMOTED_KINDS:
+                priors, sentence.fits = priors - DEMOTED_KINDS[kind], True
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
@@ -256,6 +261,13 @@ class ExtractiveAnswerer:
         features["phrase_logodds"] = max(-10.0, best.score)
         start, end = complete_phrase(doc, best.start, best.end, ())
         sentence.answer = sentence.text[start:end]
+
+def _is_headline(sentence: Sentence) -> bool:
+    """A news headline: the first line of an article of the first few chunks, written as a sentence. It sums the
+    story up, so it is always read (SQuAD's bare titles, "1973 oil crisis", are not sentences)."""
+    text = sentence.text.strip()
+    return sentence.start == 0 and sentence.rank < HEADLINE_RANKS and len(text.split()) >= 6 and text[-1:] in ".!?"
+
 
 def _as_sentence_answer(best: Sentence, sentences: list[Sentence]) -> Sentence:
     """``best`` answering with its whole sentence (no dateline), joined to the sentence before it in the

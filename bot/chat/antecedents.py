@@ -245,7 +245,15 @@ def _gender(name: str, others: list[str], texts: list[str]) -> str:
     return "f" if counts["f"] > counts["m"] else ""
 
 
+_PLACE_OF = re.compile(r"^(?:the\s+)?(?:[\w-]+\s+){0,3}(?:city|town|village|capital|port|region|province|state|"
+                       r"country|island|district|county|resort)\s+of\s+([A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*)$")
+
+
 def _clean_answer(answer: str) -> str:
+    """The answer as a follow-up names it: "the eastern city of Vladivostok" is "Vladivostok"."""
+    named_place = _PLACE_OF.match(answer.strip().rstrip("."))
+    if named_place:
+        return named_place.group(1)
     first, _, rest = answer.strip().rstrip(".").partition(" ")
     return (first.lower() + (" " + rest if rest else "")) if first.lower() in ("the", "a", "an", "some") else answer.strip().rstrip(".")
 

@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from bot.answer.dated import undated_text
 from bot.dates import checked_as_of
 from bot.engine import Engine, clean_question
 from bot.temporal import question_time
@@ -176,7 +177,7 @@ def exchange(turn: Turn):
     if not answer.answerable:
         return Exchange(turn.standalone)
     cited = answer.citations[0] if answer.citations else None
-    return Exchange(turn.standalone, answer.answer, cited.quote if cited else "", cited.chunk_text if cited else "")
+    return Exchange(turn.standalone, undated_text(answer.answer), cited.quote if cited else "", cited.chunk_text if cited else "")
 
 
 def ask_once(engine: Engine, question: str, filters: Filters | None = None, k: int | None = None,
