@@ -44,6 +44,7 @@ _BLOCK_BREAK = re.compile(r"\s*\n\s*")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)(?:\r?\n)?^(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S | re.M)
 _HEADER_FIELD = re.compile(r"^\s*(?P<key>source|author|by|url|link)\s*:\s*(?P<value>\S.*?)\s*$", re.I)
 MAX_FRONT_MATTER = 64 * 1024  # characters; real front matter is a few hundred
+MAX_FRONT_MATTER_NESTING = 64  # no article's metadata nests deeper; yaml recurses once a level
 
 
 @dataclass
@@ -239,6 +240,18 @@ def header_fields(body: str) -> dict[str, str]:
     return fields
 
 
+def _nesting(text: str) -> int:
+    """How deep ``text``'s brackets and braces nest (quoted ones count too: only a bound is wanted)."""
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
     if not _FRONT_MATTER_OPEN.match(text):
         return {}, text
@@ -249,6 +262,8 @@ def _split_front_matter(text: str, rel: str) -> tuple[dict, str]:
 
     if len(match.group(1)) > MAX_FRONT_MATTER:
         raise ArticleError(f"{rel}: front matter longer than {MAX_FRONT_MATTER // 1024} KB")
+    if _nesting(match.group(1)) > MAX_FRONT_MATTER_NESTING:  # YAML would recurse to Python's limit, slowly
+        raise ArticleError(f"{rel}: malformed front matter (nested too deeply)")
     try:
         meta = yaml.load(match.group(1), Loader=_front_matter_loader()) or {}  # noqa: S506 - a SafeLoader
     except RecursionError:
