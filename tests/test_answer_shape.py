@@ -55,6 +55,9 @@ def test_a_sentence_that_points_back_needs_the_one_before():
      "90 specialized carriages and operates three", "90 specialized carriages"),
     ("Who will become president?", "Colombia (CNN) Gustavo Petro will become Colombia's next president.",
      "Colombia (CNN) Gustavo Petro", "Gustavo Petro"),
+    ("Developments in which sciences shaped pharmacology?",
+     "Advances made in the Middle East in botany and chemistry led medicine in medieval Islam to develop pharmacology.",
+     "botany and chemistry", "botany and chemistry"),
 ])
 def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_span, expected):
     doc = nlp(sentence)

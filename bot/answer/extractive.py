@@ -37,8 +37,7 @@ from bot.settings import Settings
 from bot.text import sentence_spans, stem
 from bot.types import Answer, Citation, Done, Evidence, Token
 
-PARSED_SENTENCES = 10  # spaCy parses this many of the best-matching sentences (8 -> 10: the answer to "Who is Kim
-# expected to meet in Russia?" ranked 9th; SQuAD v1.1 unchanged at 12, p50 +20% there)
+PARSED_SENTENCES = 10  # spaCy parses this many best-matching sentences (8 left out a 9th that answered)
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
 _WHEN = frozenset({"DATE", "TIME"})

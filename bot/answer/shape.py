@@ -40,9 +40,6 @@ _SENTENCE_QUESTION = re.compile(
 # 2011 that ..." is a cleft sentence that stands alone.
 _POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|such|they|he|she)\b(?!\s+(?:is|was)\s+why\b)", re.I)
 _EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT", "PRON"})
-_MONTHS = frozenset("january february march april may june july august september october november december "
-                    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
-_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _QUOTE_MARKS = "\"“”‘’«»"
 # An answer that opens a quotation ("as “Chammae-1", "“Chammae-1,”") is the quoted words.
 _QUOTED = re.compile(r"(?:(?:as|called|named|dubbed|titled|of)\s+)?[" + _QUOTE_MARKS + r"]([^" + _QUOTE_MARKS
@@ -109,7 +106,7 @@ def _complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int,
     start = max(start, floor)
     if end <= start:
         return start, end
-    end = _before_a_second_verb(doc, start, _before_a_clause_comma(doc, start, end))
+    end = _before_a_second_verb(doc, start, end)
     start, end = _whole_noun_phrases(doc, start, end, floor)
     phrases = [p for p in phrases if p.start >= floor]
     words = _words(doc.text[start:end])
@@ -128,38 +125,8 @@ def _complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int,
     return _trimmed(doc, start, end)
 
 
-def _before_a_clause_comma(doc, start: int, end: int) -> int:
-    """A span that runs on past a comma into another phrase ("Ming-Tan, to the Mongol side", "Khentii Aimag,
-    where many assume ...") stops at the comma: the reader's span starts at the answer far more often than it
-    ends at it. Not inside a list ("bankers, accountants, and cost engineers") or a date ("April 25, 2019",
-    "Tuesday, April 23")."""
-    tokens = [t for t in doc if start <= t.idx < end]
-    if _is_list(tokens):
-        return end
-    for i, token in enumerate(tokens[1:-1], 1):
-        if token.text != ",":
-            continue
-        before, after = tokens[i - 1], tokens[i + 1]
-        if after.like_num or after.text.lower() in _MONTHS or before.text.lower() in _WEEKDAYS:
-            continue
-        if any(t.is_alpha or t.like_num for t in tokens[:i]):
-            return before.idx + len(before.text)
-    return end
 
 
-def _is_list(tokens) -> bool:
-    """"A, B and C" / "A, B, or C": short comma-separated items closed by a conjunction, no verb among them."""
-    segments, current = [], []
-    for token in tokens:
-        if token.text == ",":
-            segments.append(current)
-            current = []
-        else:
-            current.append(token)
-    segments.append(current)
-    if len(segments) < 2 or not any(t.pos_ == "CCONJ" for t in segments[-1]):
-        return False
-    return all(0 < len(seg) <= 5 and not any(t.pos_ in ("VERB", "AUX") for t in seg) for seg in segments)
 
 
 def _before_a_second_verb(doc, start: int, end: int) -> int:
@@ -167,7 +134,12 @@ def _before_a_second_verb(doc, start: int, end: int) -> int:
     and operates three") stops before the conjunction."""
     tokens = [t for t in doc if start <= t.idx < end]
     for i, token in enumerate(tokens):
-        if token.pos_ == "CCONJ" and i > 0 and any(t.pos_ in ("VERB", "AUX") for t in tokens[i + 1:]):
+        if token.pos_ != "CCONJ" or i == 0:
+            continue
+        # the conjunction opens a verb phrase only when a verb follows it at once ("and then operates"): not
+        # "botany and chemistry led medicine", where it joins two nouns that a later verb has for subject
+        following = next((t for t in tokens[i + 1:] if t.pos_ not in ("ADV", "PART")), None)
+        if following is not None and following.pos_ in ("VERB", "AUX"):
             return tokens[i - 1].idx + len(tokens[i - 1].text)
     return end
 
