@@ -27,7 +27,7 @@ from bot.types import Article
 
 if TYPE_CHECKING:
     from bot.index import BuildReport
-    from bot.index.build import Progress
+    from bot.index.report import Progress
     from bot.models import Models
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
