@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.corpus import SUFFIXES, in_corpus, parse_article
 from bot.errors import ArticleError, BotError
-from bot.index.store import read_current_manifest
+from bot.index.manifest import read_current_manifest
 from bot.settings import Settings
 from bot.types import Article
 

@@ -45,7 +45,7 @@ def conversation_warming_up(settings, chosen, k, day):
     """A conversation in this process whose models load in the background while the user types."""
     from bot.chat.conversation import Conversation
     from bot.engine import Engine
-    from bot.index.store import read_current_manifest
+    from bot.index.manifest import read_current_manifest
 
     read_current_manifest(settings)  # fail now on a missing or mismatched index, before the prompt
     engine = Engine(settings)

@@ -4,6 +4,7 @@
 ``lock.py``; the records and vectors written by ``write.py``; what it did: ``report.py``),
 ``plan_build`` says what that would change (``plan.py``), ``verify`` compares it with the
 corpus (``verify.py``); ``store.py`` owns the generation folders and Chroma clients,
+``manifest.py`` what each generation holds and was built with,
 ``records.py`` the mapping between chunks and Chroma records, ``bm25.py`` BM25.
 """
 

@@ -28,9 +28,8 @@ from bot.index.records import all_records, copy_records
 from bot.index.report import BuildReport, Progress, report_progress
 from bot.settings import Settings
 from bot.models import Models
+from bot.index.manifest import FORMAT_VERSION, Manifest
 from bot.index.store import (
-    FORMAT_VERSION,
-    Manifest,
     collect_old,
     next_generation,
     opened_collection,
