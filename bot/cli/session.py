@@ -23,7 +23,7 @@ def checked_day(value: str | None) -> dt.date:
 def open_conversation(settings, chosen, k, day, status):
     """A conversation with the running ``bot serve``, else one in this process with its models loaded
     (the status line says so meanwhile)."""
-    from bot.serve import connect
+    from bot.serve.client import connect
 
     remote = connect(settings, chosen, k, day)
     if remote is not None:

@@ -29,7 +29,7 @@ from bot.web.login import check_bind
 
 def serve(settings: Settings) -> None:
     """Start the UI and block until Ctrl-C."""
-    from bot.serve import ensure_free
+    from bot.serve.address import ensure_free
 
     auth = check_bind(settings.web)
     ensure_free(settings.web.host, settings.web.port)  # a busy port says so now, not after loading the models
