@@ -89,7 +89,7 @@ def query_rss(corpus: Path, index: Path) -> float:
 
 
 def disk_use(index: Path, chunks: int) -> dict:
-    from bot.index.store import read_current_manifest  # noqa: F401 - the layout: chroma/, bm25/, sentences/
+    from bot.index.manifest import read_current_manifest  # noqa: F401 - the layout: chroma/, bm25/, sentences/
 
     generation = sorted(p for p in index.glob("gen-*") if p.is_dir())[-1]
     parts = {}

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING
 
 from bot.corpus import SUFFIXES, in_corpus, parse_article
 from bot.errors import ArticleError, BotError
-from bot.index.store import read_current_manifest
+from bot.index.manifest import read_current_manifest
 from bot.settings import Settings
 from bot.types import Article
 
 if TYPE_CHECKING:
     from bot.index import BuildReport
-    from bot.index.build import Progress
+    from bot.index.report import Progress
     from bot.models import Models
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

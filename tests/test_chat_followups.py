@@ -11,7 +11,8 @@ from __future__ import annotations
 import pytest
 
 from bot.chat.antecedents import Exchange
-from bot.chat.questions import clause, shape
+from bot.chat.questions.anatomy import shape
+from bot.chat.questions.clauses import clause
 from bot.chat.rewrite import fill_clarification, resolve_follow_up, rewrite_follow_up
 
 TRIP_SENTENCE = ("The question of whether Kim could undertake the arduous 20-hour journey by rail once more has become "

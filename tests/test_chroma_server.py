@@ -17,7 +17,7 @@ import pytest
 
 from bot.errors import IndexCorruptError, IndexUnavailableError
 from bot.index import build, verify
-from bot.index.store import read_current_manifest
+from bot.index.manifest import read_current_manifest
 from bot.models import Models
 
 pytestmark = pytest.mark.slow

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from bot.corpus import CorpusScan, load_corpus, parse_article
 from bot.dates import article_date, date_in_path, dateline_date, find_date, human_day, normalize_date
 from bot.index.plan import diff_corpus
-from bot.index.store import Manifest
+from bot.index.manifest import Manifest
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,8 @@ from bot.models import Models
 from bot.errors import ConfigError, IndexBuildError, IndexCorruptError, IndexLockedError, IndexMismatchError, IndexMissingError
 from bot.index import build, build_lock, plan_build
 from bot.settings import Settings
-from bot.index.store import current_generation, generation_dirs, opened_collection, read_current_manifest
+from bot.index.manifest import read_current_manifest
+from bot.index.store import current_generation, generation_dirs, opened_collection
 from bot.index import verify
 from conftest import SEED_CORPUS, SQUAD_V1
 

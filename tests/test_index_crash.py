@@ -31,7 +31,8 @@ from bot.index import build
 from bot.retrieve import IndexReader, hybrid_search
 from bot.types import Filters
 from bot.settings import Settings
-from bot.index.store import current_generation, generation_dirs, generation_number, opened_collection, read_current_manifest
+from bot.index.manifest import read_current_manifest
+from bot.index.store import current_generation, generation_dirs, generation_number, opened_collection
 from bot.index import verify
 from conftest import SQUAD_V1
 

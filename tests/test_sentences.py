@@ -53,7 +53,7 @@ def test_a_rebuild_embeds_only_the_sentences_it_has_not_seen(tmp_path):
 
 def test_an_index_stores_every_chunks_sentences(fast_seed):
     from bot.index.bm25 import read_ids
-    from bot.index.store import read_current_manifest
+    from bot.index.manifest import read_current_manifest
 
     generation, manifest = read_current_manifest(fast_seed)
     stored = SentenceVectors.load(generation)
@@ -82,7 +82,7 @@ def test_a_generation_without_sentence_vectors_still_answers_by_embedding_them(f
     import shutil
 
     from bot.index.sentences import SENTENCES_DIR
-    from bot.index.store import read_current_manifest
+    from bot.index.manifest import read_current_manifest
     from bot.models import Models
     from bot.retrieve import IndexReader
     from bot.settings import Settings
@@ -98,7 +98,7 @@ def test_a_generation_without_sentence_vectors_still_answers_by_embedding_them(f
 
 @pytest.mark.slow
 def test_stored_sentence_vectors_are_the_embedders_own(seed_settings, models, embedder):
-    from bot.index.store import read_current_manifest
+    from bot.index.manifest import read_current_manifest
     from bot.retrieve import IndexReader
 
     generation, _ = read_current_manifest(seed_settings)

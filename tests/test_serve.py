@@ -7,14 +7,15 @@ import threading
 
 import pytest
 
-from bot.serve import address_path, connect
+from bot.serve.address import address_path
+from bot.serve.client import connect
 from bot.types import Filters
 
 
 @pytest.fixture
 def served(fast_seed, fake_engine):
     """``bot serve`` over the fast seed index (fake embedder and answerer), in a thread."""
-    from bot.serve import serve
+    from bot.serve.server import serve
 
     up, stop = threading.Event(), threading.Event()
     where: list[str] = []
@@ -42,7 +43,7 @@ def test_a_client_with_the_servers_settings_gets_its_answers(served, fake_engine
 
 
 def test_a_question_error_comes_back_as_the_servers_one_line(served):
-    from bot.serve import ServedError
+    from bot.serve.client import ServedError
 
     remote = connect(served[0], Filters(), None)
     with pytest.raises(ServedError, match="empty question"):
@@ -58,7 +59,7 @@ def test_a_client_with_other_settings_answers_in_its_own_process(served):
 
 
 def test_the_address_file_is_the_owners_only_and_gone_when_the_server_stops(fast_seed, fake_engine):
-    from bot.serve import serve
+    from bot.serve.server import serve
 
     up, stop = threading.Event(), threading.Event()
     thread = threading.Thread(target=serve, args=(fast_seed,),
@@ -73,7 +74,7 @@ def test_the_address_file_is_the_owners_only_and_gone_when_the_server_stops(fast
 
 
 def test_a_stale_address_file_is_ignored(fast_seed):
-    from bot.serve import settings_key
+    from bot.serve.address import settings_key
 
     stale = {"socket": str(fast_seed.index.dir / "gone.sock"), "token": "x", "settings": settings_key(fast_seed)}
     address_path(fast_seed).write_text(json.dumps(stale))

@@ -11,7 +11,8 @@ import pytest
 
 from bot.errors import ConfigError
 from bot.settings import WebSettings
-from bot.web.app import check_bind, parse_filters
+from bot.web.forms import parse_filters
+from bot.web.login import check_bind
 
 BOT = Path(sys.executable).with_name("bot")
 

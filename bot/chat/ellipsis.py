@@ -74,7 +74,7 @@ def fill(previous: str, fragment: str, context: Antecedents, nlp, resolve) -> st
 
 
 def _is_subject(doc, span) -> bool:
-    from bot.chat.questions import shape
+    from bot.chat.questions.anatomy import shape
 
     subject = shape(doc).subject
     return subject is not None and subject[0] <= span.start < subject[1]

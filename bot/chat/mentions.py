@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.chat.questions import WH_WORDS
+from bot.chat.questions.anatomy import WH_WORDS
 
 MOTION_VERBS = {"get", "gets", "got", "go", "goes", "went", "gone", "going", "travel", "travels", "traveled",
                 "travelled", "traveling", "travelling", "come", "comes", "came", "coming", "head", "headed",

@@ -74,7 +74,7 @@ def chat(
     input is piped: one question a line in, one JSON object a line out (blank
     lines skipped; a bad question gives {"question", "error"} and the rest go on).
     """
-    from bot.serve import connect
+    from bot.serve.client import connect
 
     settings = load(index=index_dir, backend=backend, strict_llm=strict_llm)
     chosen, day = filters(source, since, until, article), checked_day(as_of_day)

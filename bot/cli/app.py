@@ -147,7 +147,8 @@ def serve(
     index_dir: IndexOpt = None,
 ) -> None:
     """Keep the models loaded for bot ask and bot chat (they use it while it runs). Ctrl-C stops it."""
-    from bot.serve import check_port, serve as run
+    from bot.serve.address import check_port
+    from bot.serve.server import serve as run
 
     check_port(port)
     settings = load(index=index_dir)

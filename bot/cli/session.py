@@ -23,7 +23,7 @@ def checked_day(value: str | None) -> dt.date:
 def open_conversation(settings, chosen, k, day, status):
     """A conversation with the running ``bot serve``, else one in this process with its models loaded
     (the status line says so meanwhile)."""
-    from bot.serve import connect
+    from bot.serve.client import connect
 
     remote = connect(settings, chosen, k, day)
     if remote is not None:
@@ -45,7 +45,7 @@ def conversation_warming_up(settings, chosen, k, day):
     """A conversation in this process whose models load in the background while the user types."""
     from bot.chat.conversation import Conversation
     from bot.engine import Engine
-    from bot.index.store import read_current_manifest
+    from bot.index.manifest import read_current_manifest
 
     read_current_manifest(settings)  # fail now on a missing or mismatched index, before the prompt
     engine = Engine(settings)

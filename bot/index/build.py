@@ -11,28 +11,25 @@ generation mechanism that makes a killed build harmless.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.chunking import chunk_article
 from bot.corpus import check_corpus_folder
-from bot.errors import IndexBuildError, IndexCorruptError, IndexLockedError
+from bot.errors import IndexBuildError, IndexCorruptError
 from bot.index.bm25 import build_bm25
 from bot.index.chroma import collection_name, read_index_id
 from bot.index.failures import build_failure
 from bot.index.integrity import check_generation, remember_checked, unchanged_since_checked
+from bot.index.lock import build_lock
 from bot.index.plan import FullBuild, Plan, diff_corpus, plan_build
-from bot.index.records import WRITE_BATCH, all_records, chunk_metadata, copy_records, stored_vectors, text_hash
+from bot.index.records import all_records, copy_records
+from bot.index.report import BuildReport, Progress, report_progress
 from bot.settings import Settings
 from bot.models import Models
+from bot.index.manifest import FORMAT_VERSION, Manifest
 from bot.index.store import (
-    FORMAT_VERSION,
-    Manifest,
     collect_old,
     next_generation,
     opened_collection,
@@ -42,36 +39,10 @@ from bot.index.store import (
     switch_current,
     sync_tree,
 )
+from bot.index.write import write_records, write_sentences
 from bot.types import Chunk
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total)
 LARGE_ARTICLE_CHARS = 1_000_000
-_LOCK = ".build.lock"
-_PID = ".build.pid"
-
-
-@dataclass
-class BuildReport:
-    articles: int
-    added: int = 0  # chunks of new articles
-    updated: int = 0  # chunks of edited articles
-    deleted: int = 0  # chunks of removed articles
-    unchanged: int = 0  # chunks kept as they were
-    embedded: int = 0  # distinct chunk texts sent to the embedder
-    sentences_embedded: int = 0  # distinct sentence texts sent to the embedder (the others were reused)
-    seconds: float = 0.0
-    generation: str | None = None
-    full_build: FullBuild | None = None  # why it was built from scratch (None when incremental)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    undated: int = 0  # articles with no publication date found
-    date_notes: list[tuple[str, str]] = field(default_factory=list)  # (path, a date given that could not be read)
-
-    def summary(self) -> str:
-        return (
-            f"{self.articles} articles, added {self.added}, updated {self.updated}, deleted {self.deleted}, "
-            f"unchanged {self.unchanged} chunks in {self.seconds:.1f} s"
-        )
 
 
 def build(settings: Settings, rebuild: bool = False, progress: Progress | None = None,
@@ -90,39 +61,6 @@ def build(settings: Settings, rebuild: bool = False, progress: Progress | None =
         raise build_failure(settings, exc) from exc
     report.seconds = time.perf_counter() - started
     return report
-
-
-@contextmanager
-def build_lock(index_dir: Path) -> Iterator[None]:
-    """One writer at a time, across processes; a second one fails at once with the holder's pid."""
-    from filelock import FileLock, Timeout
-
-    try:
-        index_dir.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(index_dir / _LOCK), timeout=0)
-        lock.acquire()
-    except Timeout:
-        raise IndexLockedError(f"another index build is running (pid {_lock_owner(index_dir)})") from None
-    except OSError as exc:
-        raise IndexBuildError(f"cannot write the index folder {index_dir}/: {exc.strerror or exc}") from exc
-    try:
-        (index_dir / _PID).write_text(str(os.getpid()))
-        yield
-    finally:
-        (index_dir / _PID).unlink(missing_ok=True)
-        lock.release()
-
-
-def _lock_owner(index_dir: Path) -> str:
-    for _ in range(40):  # the holder writes its pid just after taking the lock
-        try:
-            pid = (index_dir / _PID).read_text().strip()
-        except OSError:
-            pid = ""
-        if pid:
-            return pid
-        time.sleep(0.05)
-    return "unknown"
 
 
 def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, models: Models) -> BuildReport:
@@ -146,24 +84,24 @@ def _apply(settings: Settings, plan: Plan, counter, progress: Progress | None, m
         for done, article in enumerate(fresh, 1):
             chunks.extend(chunk_article(article, counter, settings.chunking.max_tokens,
                                         settings.chunking.overlap_sentences, _large_article_progress(progress, article)))
-            _report(progress, "chunking", done, len(fresh))
+            report_progress(progress, "chunking", done, len(fresh))
         added_ids = {a.id for a in plan.add}
         report.added = sum(1 for c in chunks if c.article_id in added_ids)
         report.updated = len(chunks) - report.added
         with opened_collection(settings, generation, create=True) as collection:
-            dimension = _write_records(settings, plan, chunks, collection, report, progress, models)
+            dimension = write_records(settings, plan, chunks, collection, report, progress, models)
             ids, texts = all_records(collection)
         manifest = _manifest(settings, plan, chunks, generation, dimension)
         if len(ids) != manifest.chunk_count or len(set(ids)) != len(ids):
             raise IndexBuildError(f"index holds {len(ids)} chunks, expected {manifest.chunk_count}: run \"bot index --rebuild\"")
         build_bm25(ids, texts, generation)
-        report.sentences_embedded = _write_sentences(generation, texts, plan, progress, models)
+        report.sentences_embedded = write_sentences(generation, texts, plan, progress, models)
         manifest.write(generation)
         sync_tree(generation)  # everything on disk before readers are pointed at it
-        _report(progress, "finishing", 1, 2)
+        report_progress(progress, "finishing", 1, 2)
         switch_current(index_dir, generation)
         remember_checked(index_dir, generation)  # as written: a later change to its files means a check
-        _report(progress, "finishing", 2, 2)
+        report_progress(progress, "finishing", 2, 2)
     except Exception as exc:
         failure = build_failure(settings, exc)  # before the generation goes: a full disk is still full
         remove_generation(settings, generation)
@@ -240,67 +178,6 @@ def _large_article_progress(progress: Progress | None, article):
     if progress is None or len(article.text) < LARGE_ARTICLE_CHARS:
         return None
     return lambda done, total: progress(f"chunking {article.path}", done, total)
-
-
-def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
-    if progress is not None:
-        progress(stage, done, total)
-
-
-def _write_records(settings, plan: Plan, chunks: list[Chunk], collection, report: BuildReport, progress,
-                   models: Models) -> int:
-    """Delete the records of edited and removed articles, add the new chunks; return the vector size."""
-    from bot.embeddings import embedder_dimension
-
-    hashes = [text_hash(c.text) for c in chunks]
-    vectors = stored_vectors(collection, set(hashes))  # looked up before the old records go
-    gone = [a.id for a in plan.update] + plan.delete
-    for start in range(0, len(gone), 100):
-        collection.delete(where={"article_id": {"$in": gone[start:start + 100]}})
-
-    # Each distinct new text once, similar lengths together so batches carry little padding.
-    todo = sorted({c.text for c, h in zip(chunks, hashes) if h not in vectors}, key=len)
-    report.embedded = len(todo)
-    dimension = plan.previous[1].dimension if plan.previous else None
-    if todo:
-        _report(progress, "embedding", 0, len(todo))  # shown while the model loads
-    if todo or dimension is None:
-        embedder = models.embedder
-        dimension = embedder_dimension(embedder)
-    step = settings.embedding.batch_size
-    for start in range(0, len(todo), step):
-        part = todo[start:start + step]
-        for text, vector in zip(part, embedder.embed_documents(part)):
-            vectors[text_hash(text)] = vector
-        _report(progress, "embedding", min(start + step, len(todo)), len(todo))
-
-    for start in range(0, len(chunks), WRITE_BATCH):
-        part = chunks[start:start + WRITE_BATCH]
-        collection.add(
-            ids=[c.id for c in part],
-            documents=[c.text for c in part],
-            embeddings=[vectors[hashes[start + j]] for j in range(len(part))],
-            metadatas=[chunk_metadata(c, hashes[start + j]) for j, c in enumerate(part)],
-        )
-        _report(progress, "writing", min(start + WRITE_BATCH, len(chunks)), len(chunks))
-    return dimension
-
-
-def _write_sentences(generation: Path, texts: list[str], plan: Plan, progress: Progress | None, models: Models) -> int:
-    """Every chunk's sentence vectors, the previous generation's reused (see ``bot.index.sentences``)."""
-    from bot.index.sentences import SentenceVectors, embed_matrix, write_sentence_vectors
-
-    previous = None
-    if plan.previous is not None:
-        try:
-            previous = SentenceVectors.load(plan.previous[0])
-        except (OSError, ValueError):  # damaged: everything is embedded again
-            previous = None
-
-    def step(done: int, total: int) -> None:
-        _report(progress, "sentences", done, total)
-
-    return write_sentence_vectors(generation, texts, previous, lambda part: embed_matrix(models.embedder, part), step)
 
 
 def _manifest(settings: Settings, plan: Plan, chunks: list[Chunk], generation: Path, dimension: int) -> Manifest:

@@ -15,7 +15,7 @@ from typing import Literal
 
 from bot.corpus import CorpusScan, check_corpus_folder, load_corpus
 from bot.errors import BotError, IndexMismatchError, IndexMissingError
-from bot.index.store import Manifest, current_manifest, incompatibility, read_current_manifest
+from bot.index.manifest import Manifest, current_manifest, incompatibility, read_current_manifest
 from bot.settings import Settings
 from bot.types import Article
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.corpus import load_corpus
 from bot.index.integrity import check_generation
-from bot.index.store import read_current_manifest
+from bot.index.manifest import read_current_manifest
 from bot.settings import Settings
 
 

@@ -25,7 +25,8 @@ from bot.index.chroma import open_collection_for_reading
 from bot.index.failures import chroma_failure
 from bot.index.records import chroma_where, chunk_from_record
 from bot.index.sentences import SentenceVectors
-from bot.index.store import Manifest, read_current_manifest, unreadable
+from bot.index.manifest import Manifest, read_current_manifest
+from bot.index.store import unreadable
 from bot.retrieve.generation import GenerationHold, OpenGeneration
 from bot.retrieve.rerank import SentenceScorer
 from bot.retrieve.scope import admits_nothing, scoped_filters

@@ -2,8 +2,9 @@
 
 Thin by design: answers come from ``bot.chat.Conversation`` (one per browser
 session, kept in ``gr.State``, so two tabs never share history), library
-changes are ``bot.library`` plus ``bot.index.build``, and every string shown is
-built by ``bot.web.render``. One engine (index reader and models) serves all
+changes are ``bot.library`` plus ``bot.index.build``, the form's fields are
+read by ``bot.web.forms``, and every string shown is built by
+``bot.web.render``. One engine (index reader and models) serves all
 sessions; it re-opens the index when a build switches ``CURRENT``, so while a
 rebuild runs, here or in ``bot index``, answers come from the previous
 complete index. Gradio is imported inside functions: ``bot --help`` stays instant.
@@ -11,46 +12,24 @@ complete index. Gradio is imported inside functions: ``bot --help`` stays instan
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.engine import Engine
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError
 from bot.models import Models
-from bot.settings import Settings, WebSettings
+from bot.settings import Settings
 from bot.types import Answer
 from bot.web import render
-
-
-
-def check_bind(web: WebSettings) -> tuple[str, str] | None:
-    """The (user, password) to require; refuses to expose the bot beyond loopback without one."""
-    auth = None
-    if web.auth:
-        user, sep, password = web.auth.partition(":")
-        if not (sep and user and password):
-            raise ConfigError("--auth must look like user:password (or set BOT_WEB__AUTH=user:password)")
-        auth = (user, password)
-    if auth is None and not _loopback(web.host):
-        raise ConfigError(f"binding to {web.host} opens the bot to the network: add --auth user:password "
-                          "(or BOT_WEB__AUTH), or keep the default --host 127.0.0.1")
-    return auth
-
-
-def _loopback(host: str) -> bool:
-    try:
-        return host == "localhost" or ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from bot.web.forms import parse_as_of, parse_filters
+from bot.web.login import check_bind
 
 
 def serve(settings: Settings) -> None:
     """Start the UI and block until Ctrl-C."""
-    from bot.serve import ensure_free
+    from bot.serve.address import ensure_free
 
     auth = check_bind(settings.web)
     ensure_free(settings.web.host, settings.web.port)  # a busy port says so now, not after loading the models
@@ -58,24 +37,6 @@ def serve(settings: Settings) -> None:
     print("loading the models…", file=sys.stderr)
     app.warm_up()
     app.launch(auth=auth, block=True)
-
-
-def parse_filters(source: str | None, since: str | None, until: str | None):
-    """The filter fields of the chat form as ``Filters`` (a bad date names its field)."""
-    from bot.types import Filters
-
-    return Filters.parse(source, since, until, labels=("From date", "To date"))
-
-
-def parse_as_of(value: str | None) -> dt.date | None:
-    """The form's "As of" field (blank: today); a bad date names the field."""
-    from bot.dates import parse_day
-
-    try:
-        day = parse_day(value)
-    except ValueError:
-        raise ConfigError(f"As of date {(value or '').strip()!r} is not a date: use YYYY-MM-DD") from None
-    return dt.date.fromisoformat(day) if day else None
 
 
 @dataclass

@@ -7,14 +7,20 @@ them every attempt, right or wrong, waits its turn and then 1, 2, 4, ... up to
 ``MAX_DELAY_S`` seconds, one at a time, so guessing proceeds at no more than
 one password per ``MAX_DELAY_S``. Nobody is locked out: the right password
 still gets in, only later. The wait is asynchronous: answers keep streaming.
+
+``check_bind`` reads ``--auth`` and refuses to open the bot beyond loopback without it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import secrets
 import time
 from collections import deque
+
+from bot.errors import ConfigError
+from bot.settings import WebSettings
 
 FREE_FAILURES = 5
 WINDOW_S = 900.0  # failures older than this are forgotten
@@ -57,3 +63,24 @@ class LoginGuard:
                 return True
             self.failures.append(self._clock())
             return False
+
+
+def check_bind(web: WebSettings) -> tuple[str, str] | None:
+    """The (user, password) to require; refuses to expose the bot beyond loopback without one."""
+    auth = None
+    if web.auth:
+        user, sep, password = web.auth.partition(":")
+        if not (sep and user and password):
+            raise ConfigError("--auth must look like user:password (or set BOT_WEB__AUTH=user:password)")
+        auth = (user, password)
+    if auth is None and not _loopback(web.host):
+        raise ConfigError(f"binding to {web.host} opens the bot to the network: add --auth user:password "
+                          "(or BOT_WEB__AUTH), or keep the default --host 127.0.0.1")
+    return auth
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
