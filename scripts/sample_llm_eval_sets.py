@@ -8,7 +8,7 @@ The MultiHop-RAG lines are the converted ones (scripts/convert_multihoprag.py): 
 answered as of the day it could first be answered (the same rows, in the same order, as
 ../shared/eval/multihoprag_sample500_evidence_only/qa.jsonl). Both backends are measured on the same samples.
 SmolLM2-135M on two shared CPU cores takes 30-60 s a question, so each 100 also has a seeded
-12-question sample of it (`*_sample12.jsonl`), the one the README's LLM table was measured on.
+12-question sample of it (`*_sample12.jsonl`), for a quick look; the README's LLM table is on the 100.
 
     .venv/bin/python scripts/sample_llm_eval_sets.py
 """

@@ -32,6 +32,7 @@ def nlp():
     ("Who is Kim expected to meet?", None),
     ("How long is the trip?", "duration"),
     ("How long ago did the trip happen?", None),
+    ("Where will Kim meet Putin?", "place"),
     ("How much of the budget went to defence?", None),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
@@ -56,6 +57,10 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("duration", "Kim may spend 20 hours on his armored train.", "20 hours", True),
     ("duration", "The bridge is 5 kilometres long.", "5 kilometres", True),
     ("duration", "The leaders met in Vladivostok in April 2019.", "April 2019", False),
+    ("place", "The meeting is likely to take place in the eastern city of Vladivostok.", "the eastern city of Vladivostok",
+     True),
+    ("place", "The trip is to meet Putin, as indicated by a U.S. official.", "as indicated by a U.S. official", False),
+    ("place", "Many hospital pharmacies are within the premises of the hospital.", "the premises of the hospital", True),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)

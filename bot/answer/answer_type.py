@@ -33,6 +33,7 @@ _KINDS = [
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
     ("duration", re.compile(r"\bhow long\b(?!\s+ago)", re.I)),
+    ("place", re.compile(r"^\W*where\b", re.I)),
     # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
     ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
                         r"|^\W*(?:what|which)\b.*\bdate\b", re.I)),
@@ -45,7 +46,11 @@ REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
 REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration"})
 # Kinds whose lack costs a sentence this much (log-odds) instead of refusing: "how long" is answered "20 hours"
 # or "6,650 km", rarely by a bare date ("April 2019"), but a sentence may still answer it in words.
-DEMOTED_KINDS = {"duration": 3.0}
+DEMOTED_KINDS = {"duration": 3.0, "place": 6.0}
+_PLACE_NOUNS = frozenset("city town village capital country state province region area district island coast border "
+                         "port harbour harbor home house school university hospital church station airport base camp "
+                         "building street road river sea ocean lake mountain valley field stadium forum summit premises site office "
+                         "headquarters".split())
 _CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
                        r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
 _SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
@@ -83,6 +88,12 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
     if kind == "count":
         return numbers or bool(_VAGUE_COUNTS.search(text))
+    if kind == "place":  # a place named as the phrase's head, not a modifier ("a U.S. official" names a person)
+        inside = {t.i for t in tokens}
+        heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
+        heads += [c for t in heads if t.pos_ == "ADP" for c in t.children if c.dep_ == "pobj"]  # "in Dalian"
+        return any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.lower_.removesuffix("s") in _PLACE_NOUNS
+                   or t.lower_ in _PLACE_NOUNS for t in heads)
     if kind == "duration":  # a length of time or a measure, not a point in time
         return bool(DURATION_WORDS.search(text)) or any(e.label_ == "QUANTITY" for e in entities)
     if kind == "organisation":
