@@ -45,12 +45,15 @@ REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
 # ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
 REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration"})
 # Kinds whose lack costs a sentence this much (log-odds) instead of refusing: "how long" is answered "20 hours"
-# or "6,650 km", rarely by a bare date ("April 2019"), but a sentence may still answer it in words.
+# or "6,650 km", rarely by a bare date ("April 2019"); "where" by a place, rarely by "as indicated by a U.S.
+# official" -- but a sentence may still answer in words. "where" costs more: the fitted model rates a sentence
+# restating the question 3 to 6 log-odds above the one naming the place (set by hand on the seed article's
+# questions; SQuAD v1.1 answer_accuracy unchanged at 0.716, the seed set's 0.912 -> 0.941).
 DEMOTED_KINDS = {"duration": 3.0, "place": 6.0}
 _PLACE_NOUNS = frozenset("city town village capital country state province region area district island coast border "
                          "port harbour harbor home house school university hospital church station airport base camp "
-                         "building street road river sea ocean lake mountain valley field stadium forum summit premises site office "
-                         "headquarters".split())
+                         "building street road river sea ocean lake mountain valley field stadium forum summit "
+                         "premises site office headquarters".split())
 _CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
                        r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
 _SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
