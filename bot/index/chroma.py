@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import IndexCorruptError, IndexUnavailableError
+from bot.folders import remove_orphaned
 from bot.index.failures import chroma_failure, disk_full, server_address
 from bot.settings import Settings
 
@@ -205,7 +206,7 @@ def private_copy(chroma_dir: Path, parent: Path | None = None) -> Path:
         target = Path(tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-", dir=parent))
     except OSError as exc:
         raise IndexUnavailableError(f"no temporary folder has room for a copy of the index for reading: {advice}") from exc
-    _sweep_copies(target.parent)
+    remove_orphaned(target.parent, COPY_PREFIX)  # copies of processes that died without removing theirs
     try:
         shutil.copytree(chroma_dir, target / "chroma")
     except OSError as exc:
@@ -216,20 +217,6 @@ def private_copy(chroma_dir: Path, parent: Path | None = None) -> Path:
             ) from exc
         raise
     return target
-
-
-def _sweep_copies(folder: Path) -> None:
-    """Remove the copies of processes that died without removing theirs (killed, say)."""
-    for path in folder.glob(f"{COPY_PREFIX}*"):
-        pid = path.name[len(COPY_PREFIX):].split("-")[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except OSError:  # alive, but someone else's
-            pass
 
 
 def _open_private_copy(settings: Settings, chroma_dir: Path):

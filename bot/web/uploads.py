@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.folders import remove_orphaned
+
 PREFIX = "newsbot-uploads-"
 ABANDONED_AFTER_S = 3600  # an upload not added to the library by then is deleted...
 SWEEP_EVERY_S = 600  # ...by a sweep this often (Gradio's delete_cache)
@@ -75,13 +77,4 @@ class UploadFolder:
 
 def sweep_dead(parent: Path) -> None:
     """Remove the upload folders of ``bot web`` processes that are no longer running (killed, say)."""
-    for path in parent.glob(f"{PREFIX}*"):
-        pid = path.name[len(PREFIX):].split("-")[0]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            shutil.rmtree(path, ignore_errors=True)
-        except OSError:  # alive, but another user's
-            pass
+    remove_orphaned(parent, PREFIX)
