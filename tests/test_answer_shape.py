@@ -58,6 +58,14 @@ def test_a_sentence_that_points_back_needs_the_one_before():
     ("Developments in which sciences shaped pharmacology?",
      "Advances made in the Middle East in botany and chemistry led medicine in medieval Islam to develop pharmacology.",
      "botany and chemistry", "botany and chemistry"),
+    # two verbs joined are one phrase: only a noun's phrase running into a second verb is cut
+    ("What is the current status of the Haensch study?",
+     "The results of the Haensch study have since been confirmed and amended.",
+     "confirmed and amended", "have since been confirmed and amended"),
+    # the reader's first word stays: a span is not shifted onto a phrase of its tail
+    ("Who ordered the attack on the caravan?",
+     "Inalchuq, the governor of the Khwarezmian city of Otrar, attacked the caravan.",
+     "Inalchuq, the governor", "Inalchuq, the governor"),
 ])
 def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_span, expected):
     doc = nlp(sentence)
@@ -85,6 +93,8 @@ def test_an_article_rebuilt_from_its_chunks_keeps_every_offset():
 @pytest.mark.parametrize("span, words", [
     ("as \u201cChammae-1", "Chammae-1"), ("\u201cChammae-1,\u201d", "Chammae-1"), ("called \u2018Air Koryo\u2019", "Air Koryo"),
     ("plain words", "plain words"), ("known as \u201cX\u201d and more", "known as \u201cX\u201d and more"),
+    ("IL-62, known as \u201cChammae-1", "Chammae-1"),  # the name a span ends on
+    ("Chammae-1,\u201d named after the goshawk", "named after the goshawk"),  # not the tail of a quotation
 ])
 def test_a_quoted_name_is_answered_without_its_quote_marks(span, words):
     start, end = unquoted(span, 0, len(span))

@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 
 from bot.dates import find_date
+from bot.text import trimmed
 
 _WIRE = r"(?:CNN|Reuters|AP|AFP|UPI|Bloomberg|BBC|NPR|Xinhua|dpa|ANSA|EFE|Kyodo|Yonhap|PTI|IANS)"
 _DATELINE = re.compile(
@@ -44,6 +45,9 @@ _QUOTE_MARKS = "\"“”‘’«»"
 # An answer that opens a quotation ("as “Chammae-1", "“Chammae-1,”") is the quoted words.
 _QUOTED = re.compile(r"(?:(?:as|called|named|dubbed|titled|of)\s+)?[" + _QUOTE_MARKS + r"]([^" + _QUOTE_MARKS
                      + r"]*?)[,.;:]?[" + _QUOTE_MARKS + r"]?", re.I)
+# "IL-62, known as “Chammae-1": a name a span ends on is the answer, not the words before it
+_NAMED_AT_END = re.compile(r"(?:known\s+as|called|named|dubbed|nicknamed)\s+[“\"]([^”\"]+?)[,.;:]?[”\"]?$", re.I)
+_CLOSING_QUOTE = re.compile(r"[,.;:]?”")
 MIN_OVERLAP = 0.6  # a constituent must cover most of the reader's span (F1 of characters) to replace it
 MAX_WIDENING = 4  # words a constituent may add to the reader's span to complete it
 
@@ -95,10 +99,13 @@ def _without_loose_ends(doc, start: int, end: int) -> tuple[int, int]:
 def unquoted(text: str, start: int, end: int) -> tuple[int, int]:
     """``text[start:end]`` without a quotation's marks, the word before an opening one ("as “X"), or
     stray punctuation at its edges; unchanged when that would leave nothing."""
-    found = _QUOTED.fullmatch(text, start, end)
-    if found is None or not found.group(1).strip():
-        return start, end
-    return found.start(1), found.end(1)
+    found = _QUOTED.fullmatch(text, start, end) or _NAMED_AT_END.search(text, start, end)
+    if found is not None and found.group(1).strip():
+        return found.start(1), found.end(1)
+    closing = _CLOSING_QUOTE.search(text, start, end)  # the tail of a quotation the span began inside
+    if closing and closing.end() < end and not any(m in text[start:closing.start()] for m in "“«"):
+        return trimmed(text, closing.end(), end)
+    return start, end
 
 
 def _complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, int]:
@@ -117,8 +124,10 @@ def _complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int,
     if holding:
         smallest = min(holding, key=lambda p: (p.end - p.start, -p.score))
         return smallest.start, smallest.end
+    # only a constituent that holds the span's first word: the reader's start is the surer end ("Inalchuq, the
+    # governor" must not become "the governor", nor "Ong Khan, his mentor and eventual rival" a phrase of its tail)
     overlapping = [(_overlap(start, end, p.start, p.end), p.score, p) for p in phrases
-                   if starts_verb or _first_pos(doc, p.start) not in ("VERB", "AUX")]
+                   if p.start <= start < p.end and (starts_verb or _first_pos(doc, p.start) not in ("VERB", "AUX"))]
     best = max(overlapping, default=None, key=lambda row: row[:2])
     if best is not None and best[0] >= MIN_OVERLAP:
         return best[2].start, best[2].end
@@ -139,7 +148,8 @@ def _before_a_second_verb(doc, start: int, end: int) -> int:
         # the conjunction opens a verb phrase only when a verb follows it at once ("and then operates"): not
         # "botany and chemistry led medicine", where it joins two nouns that a later verb has for subject
         following = next((t for t in tokens[i + 1:] if t.pos_ not in ("ADV", "PART")), None)
-        if following is not None and following.pos_ in ("VERB", "AUX"):
+        # and only after a noun: "confirmed and amended" is one phrase of two verbs
+        if following is not None and following.pos_ in ("VERB", "AUX") and tokens[i - 1].pos_ in ("NOUN", "PROPN", "NUM"):
             return tokens[i - 1].idx + len(tokens[i - 1].text)
     return end
 
