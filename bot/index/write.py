@@ -12,11 +12,14 @@ from bot.index.report import BuildReport, Progress, report_progress
 from bot.models import Models
 from bot.types import Chunk
 
+PROGRESS_BATCHES = 8  # encoder batches between two progress updates
+
 
 def write_records(settings, plan: Plan, chunks: list[Chunk], collection, report: BuildReport, progress,
                    models: Models) -> int:
     """Delete the records of edited and removed articles, add the new chunks; return the vector size."""
     from bot.embeddings import embedder_dimension
+    from bot.index.sentences import embed_matrix
 
     hashes = [text_hash(c.text) for c in chunks]
     vectors = stored_vectors(collection, set(hashes))  # looked up before the old records go
@@ -33,10 +36,11 @@ def write_records(settings, plan: Plan, chunks: list[Chunk], collection, report:
     if todo or dimension is None:
         embedder = models.embedder
         dimension = embedder_dimension(embedder)
-    step = settings.embedding.batch_size
+    # Several encoder batches per call: the embedder tokenises the next batch while it encodes this one.
+    step = settings.embedding.batch_size * PROGRESS_BATCHES
     for start in range(0, len(todo), step):
         part = todo[start:start + step]
-        for text, vector in zip(part, embedder.embed_documents(part)):
+        for text, vector in zip(part, embed_matrix(embedder, part).tolist()):
             vectors[text_hash(text)] = vector
         report_progress(progress, "embedding", min(start + step, len(todo)), len(todo))
 
