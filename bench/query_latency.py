@@ -158,7 +158,7 @@ def main() -> None:
             started = time.perf_counter()
             report = build(settings, models=models)
             built = time.perf_counter() - started
-            chunks = report.added
+            chunks = report.added + report.updated + report.unchanged  # the index's size, not what this build added
             models.query_embedder.clear()  # every size answers the questions afresh
             stages, bm25 = measure_bot(settings, models, asked, warm_up)
             row = {"size": size, "chunks": chunks, "build_s": round(built, 1), "chunk_texts_embedded": report.embedded,

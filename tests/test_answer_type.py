@@ -34,6 +34,11 @@ def nlp():
     ("How long ago did the trip happen?", None),
     ("Where will Kim meet Putin?", "place"),
     ("How much of the budget went to defence?", None),
+    ("How did he travel there?", "means"),
+    ("How will Kim get to Russia?", "means"),
+    ("What mode of transport did Putin choose?", "means"),
+    ("How did the Mongols come to power?", None),
+    ("By what means is imperialism administered?", None),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
     assert answer_kind(question) == kind
@@ -61,6 +66,9 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
      True),
     ("place", "The trip is to meet Putin, as indicated by a U.S. official.", "as indicated by a U.S. official", False),
     ("place", "Many hospital pharmacies are within the premises of the hospital.", "the premises of the hospital", True),
+    ("means", "It was the first time a leader had traveled abroad by air.", "by air", True),
+    ("means", "Kim borrowed a Chinese plane to travel to Singapore.", "a Chinese plane", True),
+    ("means", "Kim embarked on his journey to the city of Dalian in 2018.", "the city of Dalian", False),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)
@@ -94,6 +102,8 @@ def test_an_answer_without_the_asked_form_is_refused_unless_a_close_runner_up_ha
      "April 23"),
     ("What share of Harlow County pupils had both doses of the measles vaccine?", "In Harlow County, the share of pupils "
      "with both doses of the measles, mumps and rubella vaccine stood at 86 percent.", "mumps", "86 percent"),
+    ("How did Kim travel to Moscow?", "In 2001 Kim Jong Il went to Moscow by armored train, a trip of nine days.",
+     "Kim Jong Il", "by armored train"),
 ])
 def test_an_answer_without_the_asked_form_is_replaced_by_its_sentences_phrase_of_that_form(
         nlp, question, sentence, reader_answer, expected):
