@@ -142,11 +142,16 @@ def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> 
         floor = dateline_end(doc.text)  # "CAPE MOREAU, April 8, 2024 —" dates the report, it answers nothing
         formed = [p for p in phrases if p.start >= floor and fits(kind, doc, p.start, p.end)]
         if formed:
-            # the most specific first: "April 23" over "Monday", "27" over "dozens"; then the phrase model's score
-            # ... and "by air" over "Kim Il Sung's flight", which only mentions a vehicle
-            answer, fitting = max(formed, key=lambda p: (any(c.isdigit() for c in p.text) if kind != "means" else
-                                                         p.text.lower().startswith(("by ", "aboard ", "on ")), p.score)).text, True
+            answer, fitting = max(formed, key=lambda p: (_specific(kind, p.text), p.score)).text, True
     return answer, fitting or kind not in REFUSED_KINDS | DEMOTED_KINDS.keys()
+
+
+def _specific(kind: str, phrase: str) -> bool:
+    """The most specific phrase of a form comes first: "April 23" over "Monday", "27" over "dozens", "by air"
+    over "Kim Il Sung's flight" (which only mentions a vehicle); the phrase model's score decides the rest."""
+    if kind == "means":
+        return phrase.lower().startswith(("by ", "aboard ", "on "))
+    return any(c.isdigit() for c in phrase)
 
 
 def counted_span(doc, start: int, end: int, head: str | None) -> tuple[int, int] | None:
