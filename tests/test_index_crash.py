@@ -57,7 +57,9 @@ def progress(name, done, total):
         print("PAUSED", flush=True)
         time.sleep(3600)  # wait here for SIGKILL
 
-build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": index}), progress=progress)
+# batches of 2: the 20 revised texts are embedded over several progress steps, so a kill can land between them
+build(Settings().with_overrides(corpus={"dir": corpus}, index={"dir": index}, embedding={"batch_size": 2}),
+      progress=progress)
 print("FINISHED", flush=True)
 """
 
