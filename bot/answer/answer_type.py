@@ -72,11 +72,12 @@ _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
                          r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
                          r"century|decade)\b", re.I)
 _QUOTES = "\"“”‘’«»"
-_VEHICLES = (r"air|sea|land|road|rail|railway|train|plane|airplane|aeroplane|aircraft|airliner|jet|car|limousine|"
-             r"motorcade|convoy|ship|boat|yacht|ferry|helicopter|bus|coach|foot|bicycle|bike|motorcycle|flight")
-_MEANS = re.compile(r"\bby\s+(?:\w+\s+){0,2}?(?:" + _VEHICLES + r")s?\b|\b(?:on|aboard|in)\s+(?:\S+\s+){0,3}?(?:"
-                    + _VEHICLES + r")s?\b|\b(?:train|plane|airplane|aeroplane|aircraft|airliner|jet|limousine|motorcade|"
-                    r"ship|boat|yacht|ferry|helicopter|bus|flight)s?\b", re.I)
+# Nouns that name a vehicle on their own ("a Chinese plane"), and what else follows "by", "on" or "aboard" ("by air").
+_VEHICLES = (r"train|plane|airplane|aeroplane|aircraft|airliner|jet|limousine|motorcade|ship|boat|yacht|ferry|helicopter|"
+             r"bus|flight")
+_WAYS = _VEHICLES + r"|air|sea|land|road|rail|railway|car|convoy|coach|foot|bicycle|bike|motorcycle"
+_MEANS = re.compile(r"\bby\s+(?:\w+\s+){0,2}?(?:" + _WAYS + r")s?\b|\b(?:on|aboard|in)\s+(?:\S+\s+){0,3}?(?:" + _WAYS
+                    + r")s?\b|\b(?:" + _VEHICLES + r")s?\b", re.I)
 
 
 def answer_kind(question: str) -> str | None:
