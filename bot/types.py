@@ -178,6 +178,8 @@ class Query:
     as_of: dt.date | None = None  # evidence published after this day is never used (None: no limit)
     time: TimeIntent | None = None  # what the question says about time, read against ``as_of``
     given: tuple[str, ...] = ()  # answers already given that this follow-up asks beyond ("And in 2010?")
+    focus: tuple[str, ...] = ()  # what a follow-up put in ("the British", "in North Carolina"): the answer is about it
+    elliptic: bool = False  # the follow-up swapped ``focus`` into the previous question ("And the British?")
 
 
 # Events of a streamed answer; front ends decide how to show each.

@@ -1,11 +1,16 @@
-"""An elliptic follow-up is not answered with what was already answered (bot.answer.beyond)."""
+"""A follow-up is not answered with what was already answered, and is answered about what it put in
+(bot.answer.beyond)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.answer.beyond import REPEAT_PENALTY, beyond, repeats
+import pytest
+
+from bot.answer.beyond import OFF_FOCUS_PENALTY, REPEAT_PENALTY, beyond, focus_heads, on_focus, repeats
+from bot.answer.shape import points_back
 from bot.answer.span import Span
+from bot.text import stem
 
 SENTENCE = "The non-Hispanic white share fell to 55.1% in 2010, down from 75.8% in 1970."
 
@@ -42,3 +47,71 @@ def test_a_sentence_with_nothing_else_to_say_drops_out_and_nothing_given_changes
     only = _Sentence(SENTENCE, "75.8%", 3.0, [_phrase("75.8%", 1.0)])
     assert beyond([only], ("75.8%",)) == []
     assert beyond([only], ()) == [only] and only.answer == "75.8%"
+
+
+def test_a_phrase_inside_a_long_answer_given_before_is_not_a_repeat():
+    """A previous answer that ran to a clause ("... from US$3 per barrel to nearly $12") does not rule out every
+    phrase in it; a short one rules out its parts ("Wacca" of "Wacca Pilatka")."""
+    long_answer = "the price of oil had risen from US$3 per barrel to nearly $12 globally"
+    assert not repeats("nearly $12", (long_answer,)) and repeats(long_answer + " by then", (long_answer,))
+
+
+SEMINOLE = "The road crossed the river at a narrow point, which the Seminole called Wacca Pilatka and the British called the Cow Ford."
+
+
+def _parsed_phrase(text: str, score: float, **features) -> Span:
+    start = SEMINOLE.index(text)
+    return Span(start, start + len(text), text, score, {"constituent": 1.0, **features})
+
+
+def test_an_elliptic_follow_up_is_answered_right_after_what_it_swapped_in():
+    """"And the British?" after "What did the Seminole call it?" / "Wacca Pilatka": of the sentence's other phrases, the
+    one right after "the British", not the phrase model's favourite, nor one restating the question's verb."""
+    sentence = _Sentence(SEMINOLE, "Wacca Pilatka", 5.0, [
+        _parsed_phrase("Wacca Pilatka", 1.0), _parsed_phrase("the river", 0.5),
+        _parsed_phrase("called the Cow Ford", 0.4, has_anchor=1.0, verb=1.0), _parsed_phrase("the Cow Ford", -1.0)])
+    beyond([sentence], ("Wacca Pilatka", "Seminole"), ("the British",), elliptic=True)
+    assert sentence.answer == "the Cow Ford"
+    sentence.answer = "Wacca Pilatka"
+    beyond([sentence], ("Wacca Pilatka", "Seminole"), ("the British",), elliptic=False)  # a pronoun's referent: no place
+    assert sentence.answer == "the river"
+
+
+@dataclass
+class _Evidence:
+    name: str
+
+
+def _in_article(text: str, evidence: _Evidence, start: int, score: float):
+    sentence = _Sentence(text, "", score)
+    sentence.evidence, sentence.start, sentence.end = evidence, start, start + len(text)
+    return sentence
+
+
+def test_sentences_not_about_what_the_follow_up_put_in_rank_below_those_that_are():
+    article = _Evidence("oil")
+    heath = _in_article("Heath asked the British to heat only one room in their houses.", article, 0, 3.7)
+    sweden = _in_article("Sweden rationed gasoline and heating oil.", article, 70, 0.5)
+    after = _in_article("It also banned driving on Sundays.", article, 112, 0.2)
+    pointing = _in_article("This hit its car makers.", article, 150, 0.1)
+    sentences = [heath, sweden, after, pointing]
+    pool = on_focus([heath, sweden, after, pointing], sentences, ("Sweden",), points_back, elliptic=True)
+    assert pool[0] is sweden and heath.score == 3.7 - OFF_FOCUS_PENALTY[True]
+    assert after.score == 0.2 - OFF_FOCUS_PENALTY[True]  # "It" is not "this": no pointing back
+    assert pointing.score == 0.1 - OFF_FOCUS_PENALTY[True]  # it points back to a sentence not naming Sweden
+    nobody = _in_article("Norway banned flying.", article, 0, 1.0)
+    assert on_focus([nobody], [nobody], ("Sweden",), points_back) == [nobody] and nobody.score == 1.0  # none is about it
+
+
+@pytest.mark.parametrize("focus, elliptic, heads", [
+    (("Börte of the Onggirat tribe",), False, {"börte"}), (("Chu'Tsai's",), False, {"chu", "tsai"}),
+    (("the third train",), True, {"train"}), (("a large-scale construction job",), False, None),
+    (("Kim Jong Un", "Vladimir Putin"), False, set()),
+    (("the United States pulled out of the Bretton Woods Accord on August 15, 1971",), False, set()),
+])
+def test_the_focus_is_named_by_the_head_of_the_phrase_put_in(focus, elliptic, heads):
+    found = focus_heads(focus, elliptic)
+    if heads is None:
+        assert {stem("job"), stem("construction")} <= found
+    else:
+        assert found == {stem(h) for h in heads}

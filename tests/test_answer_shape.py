@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 
 from bot.answer.digest import _reassembled, wants_summary
 from bot.answer.qtype import question_profile
-from bot.answer.shape import complete_phrase, dateline_end, points_back, unquoted, wants_sentence
+from bot.answer.shape import (acted, as_sentence_answer, asks_action, complete_phrase, dateline_end, gives_reason,
+                              points_back, unquoted, wants_sentence)
 from bot.answer.span import candidates
 from bot.types import Chunk
 
@@ -109,3 +112,61 @@ def test_an_answer_never_opens_with_of_nor_ends_on_a_preposition(nlp):
     profile = question_profile("Which Chinese city did Kim Jong-un visit in 2018 to meet Xi Jinping?", nlp)
     a, b = complete_phrase(doc, start, sentence.index(" 2018"), candidates(doc, profile))
     assert sentence[a:b] == "Dalian in northeastern China"
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("How does construction differ from manufacturing?", True), ("How is a PhT different from a pharmacist?", True),
+    ("How do the two trains compare?", True), ("How does the train differ?", True), ("How did he travel?", False),
+])
+def test_a_comparison_is_answered_with_a_sentence(question, sentence):
+    assert wants_sentence(question) is sentence
+
+
+@dataclass
+class _Sentence:
+    evidence: object
+    start: int
+    end: int
+    text: str
+    answer: str = ""
+
+
+@dataclass
+class _Evidence:
+    chunk: Chunk
+
+
+def _sentences_of(chunk: Chunk) -> list[_Sentence]:
+    out, at, evidence = [], 0, _Evidence(chunk)
+    for text in chunk.text.split("\n"):
+        out.append(_Sentence(evidence, chunk.start + at, chunk.start + at + len(text), text))
+        at += len(text) + 1
+    return out
+
+
+def test_a_why_answer_that_gives_no_reason_comes_with_the_sentence_before_it():
+    """"Why did Genghis Khan gather 100,000 soldiers?": the sentence restating the question gives no reason; the one
+    before it does. A sentence that gives one ("because ...") stands alone, and other questions are not joined."""
+    chunk = Chunk(id="c", article_id="g", index=0, title="Genghis Khan", start=0, end=0, text=(
+        "Genghis Khan\nThis was seen as an affront and insult to Genghis Khan.\n"
+        "Outraged, Genghis Khan planned one of his largest invasion campaigns by organizing around 100,000 soldiers.\n"
+        "Genghis Khan gathered them because the envoys had been killed."))
+    title, affront, outraged, because = _sentences_of(chunk)
+    joined = as_sentence_answer(outraged, [title, affront, outraged, because], why=True)
+    assert joined.answer == chunk.text[affront.start: outraged.end] and joined.start == affront.start
+    assert as_sentence_answer(because, [title, affront, outraged, because], why=True).answer == because.text
+    assert as_sentence_answer(outraged, [title, affront, outraged, because], why=False).answer == outraged.text
+    assert as_sentence_answer(affront, [title, affront], why=True).answer == affront.text  # never joined to a title
+    assert gives_reason(because.text) and not gives_reason(outraged.text)
+
+
+@pytest.mark.parametrize("question, sentence, short, expected", [
+    ("What did Sweden do?", "Sweden rationed gasoline and heating oil.", "gasoline and heating oil",
+     "rationed gasoline and heating oil"),
+    ("What did Heath ask the Swedes to do?", "Sweden rationed gasoline and heating oil.", "Sweden", "Sweden"),
+    ("What did Sweden ration?", "Sweden rationed gasoline and heating oil.", "gasoline and heating oil",
+     "gasoline and heating oil"),
+])
+def test_what_someone_did_is_answered_with_the_verb(nlp, question, sentence, short, expected):
+    answer = acted(nlp(sentence), short) if asks_action(question) else short
+    assert answer == expected

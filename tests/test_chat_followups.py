@@ -156,8 +156,21 @@ def test_an_elliptic_follow_up_asks_beyond_the_previous_answer_and_the_part_it_s
     resolution = resolve_follow_up("And the British?", [previous], nlp)
     assert resolution.standalone == "What did the British call the narrow river crossing at Jacksonville?"
     assert resolution.given == ("Wacca Pilatka", "Seminole")
-    assert resolve_follow_up("Who was his father?", [Exchange("Where was Tem\u00fcjin born?", "Del\u00fc\u00fcn Boldog")],
-                             nlp).given == ()  # not elliptic: nothing to go beyond
+    assert resolution.focus == ("the British",) and resolution.elliptic
+
+
+def test_a_follow_up_with_a_pronoun_is_about_its_referent_and_asks_beyond_the_previous_answer(nlp):
+    """"Who supervises it?" after "Who manages the job?" / "An architect": a new question about the same thing, whose
+    answer is someone else; the sentence that answers names the referent (``Query.focus``)."""
+    resolution = resolve_follow_up("Who supervises it?", [Exchange("Who normally manages a large-scale construction job?",
+                                                                   "An architect")], nlp)
+    assert resolution.standalone == "Who supervises a large-scale construction job?"
+    assert resolution.given == ("An architect",)
+    assert resolution.focus == ("a large-scale construction job",)
+    assert not resolution.elliptic
+    there = resolve_follow_up("Who called the play-by-play there?",
+                              [Exchange("Which radio station carried the game in North Carolina?", "WBT")], nlp)
+    assert there.standalone == "Who called the play-by-play in North Carolina?" and there.focus == ("in North Carolina",)
 
 
 def test_a_question_whose_only_topic_is_a_bare_definite_noun_borrows_the_previous_statement(nlp):

@@ -18,17 +18,18 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from bot.answer import refusal
 from bot.answer.answer_type import DEMOTED_KINDS, NUMERIC_LABELS, answer_kind, formed_answer, reader_type_features
-from bot.answer.beyond import beyond
+from bot.answer.beyond import beyond, on_focus
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
-from bot.answer.shape import complete_phrase, dateline_end, points_back, wants_sentence, whole_entities
+from bot.answer.shape import (acted, as_sentence_answer, asks_action, asks_why, complete_phrase, points_back,
+                              wants_sentence, whole_entities)
 from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
 from bot.models import Models
@@ -111,7 +112,7 @@ class ExtractiveAnswerer:
             if summary is not None:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
-        pool = beyond(pool, query.given)
+        pool = beyond(on_focus(pool, sentences, query.focus, points_back, query.elliptic), query.given, query.focus, query.elliptic)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
@@ -126,7 +127,7 @@ class ExtractiveAnswerer:
         labels = expected_labels(query.standalone)
         choice = newest_report(pool, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
         if wants_sentence(query.standalone):  # no short phrase answers "why": the sentence that does
-            choice = DatedChoice(_as_sentence_answer(choice.chosen, sentences))
+            choice = DatedChoice(as_sentence_answer(choice.chosen, sentences, asks_why(query.standalone)))
         if choice.chosen is best:
             cited = [best] + ([choice.earlier] if choice.earlier else [])
             cited += [s for s in pool[1:] if s is not choice.earlier and s.score >= best.score - CITE_MARGIN]
@@ -172,7 +173,7 @@ class ExtractiveAnswerer:
         profile = question_profile(standalone, lambda _: docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
-        kind = answer_kind(standalone)
+        kind, action = answer_kind(standalone), asks_action(standalone)
         readings = self._read(standalone, pool)
         if timings is not None:
             timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
@@ -187,6 +188,7 @@ class ExtractiveAnswerer:
                 start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
             sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
+            sentence.answer = acted(doc, sentence.answer) if action else sentence.answer
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
             if not sentence.fits and kind in DEMOTED_KINDS:
@@ -267,18 +269,6 @@ def _is_headline(sentence: Sentence) -> bool:
     story up, so it is always read (SQuAD's bare titles, "1973 oil crisis", are not sentences)."""
     text = sentence.text.strip()
     return sentence.start == 0 and sentence.rank < HEADLINE_RANKS and len(text.split()) >= 6 and text[-1:] in ".!?"
-
-
-def _as_sentence_answer(best: Sentence, sentences: list[Sentence]) -> Sentence:
-    """``best`` answering with its whole sentence (no dateline), joined to the sentence before it in the
-    same chunk when it opens by pointing back ("This development is significant, as ...")."""
-    before = [s for s in sentences if s.evidence is best.evidence and s.end <= best.start]
-    previous = max(before, key=lambda s: s.end) if before and points_back(best.text) else None
-    if previous is None:
-        return replace(best, answer=best.text[dateline_end(best.text):])
-    chunk = best.evidence.chunk
-    text = chunk.text[previous.start - chunk.start: best.end - chunk.start]
-    return replace(best, start=previous.start, text=text, answer=text[dateline_end(text):])
 
 
 def _related(sentences: list[Sentence]) -> list[Citation]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.dates import find_date
 from bot.text import trimmed
@@ -34,11 +35,25 @@ _DASH_AFTER_DATE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?[-\u2013\u2014]+\s+")
 _SENTENCE_QUESTION = re.compile(
     r"^\W*(?:why\b|how\s+come\b|what\s+happen(?:ed|s)?\b"
     r"|what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:reason|significance|purpose|impact|effect|point)s?\b"
-    r"|describe\b|explain\b|in\s+what\s+way\b)",
+    r"|describe\b|explain\b|in\s+what\s+way\b"
+    # "How does construction differ from manufacturing?": a comparison is a clause, not a phrase
+    r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*\b(?:differ|different|compare[sd]?|similar|distinguish(?:ed)?)\b)",
+    re.I,
+)
+_WHY = re.compile(r"^\W*(?:why\b|how\s+come\b|what\s+(?:is|was|are|were)\s+(?:the\s+)?reasons?\b)", re.I)
+# A sentence that gives a reason says so; one that does not ("Outraged, Genghis Khan planned ...") usually follows
+# the sentence that does ("This was seen as an affront and insult to Genghis Khan.").
+_GIVES_REASON = re.compile(
+    r"\b(?:because|since|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|results?\s+(?:of|from)|resulted\s+from"
+    r"|in\s+order\s+to|so\s+that|so\s+as\s+to|reasons?|caused\s+by|aimed\s+at|in\s+response\s+to|for\s+fear"
+    r"|given\s+that|in\s+an\s+effort\s+to|motivated|prompted|to\s+(?:avoid|prevent|ensure|protect|safeguard|help"
+    r"|allow|keep|reduce|increase|improve|counter|punish|retaliate|stop))\b",
     re.I,
 )
 # "This development is significant, as ...": the sentence needs the one before it. Not "It": "It was in
 # 2011 that ..." is a cleft sentence that stands alone.
+# "What did Sweden do?", "What did Heath ask the British to do?": the answer is what was done, a verb with its object
+_ACTION = re.compile(r"^\W*what\s+(?:did|does|do|will|would|can|could|should|is|are|was|were)\s+[^?]*?\b(?:do|doing)\b", re.I)
 _POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|such|they|he|she)\b(?!\s+(?:is|was)\s+why\b)", re.I)
 _EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT", "PRON"})
 _QUOTE_MARKS = "\"“”‘’«»"
@@ -68,6 +83,35 @@ def dateline_end(text: str) -> int:
 def wants_sentence(question: str) -> bool:
     """A question no short phrase answers: why, how (not how many/much/long...), what happened, describe."""
     return bool(_SENTENCE_QUESTION.search(question))
+
+
+def asks_why(question: str) -> bool:
+    """A question asking for a reason ("why", "how come", "what was the reason")."""
+    return bool(_WHY.search(question))
+
+
+def gives_reason(sentence: str) -> bool:
+    """The sentence states a reason ("because", "due to", "in order to", "aimed at safeguarding ...")."""
+    return bool(_GIVES_REASON.search(sentence))
+
+
+def asks_action(question: str) -> bool:
+    """A question asking what someone did ("What did Sweden do?")."""
+    return bool(_ACTION.search(question))
+
+
+def acted(doc, answer: str) -> str:
+    """A short answer that is the object of a verb, with that verb ("gasoline and heating oil" -> "rationed gasoline
+    and heating oil"); ``doc`` is the parsed sentence. Anything else is returned as it is."""
+    at = doc.text.find(answer) if answer else -1
+    if at < 0:
+        return answer
+    inside = [t for t in doc if at <= t.idx < at + len(answer)]
+    roots = [t for t in inside if t.head not in inside or t.head is t]
+    if len(roots) != 1 or roots[0].dep_ not in ("dobj", "obj") or roots[0].head.pos_ != "VERB":
+        return answer
+    verb = roots[0].head
+    return doc.text[verb.idx: at + len(answer)] if verb.idx < at else answer
 
 
 def points_back(sentence: str) -> bool:
@@ -199,3 +243,23 @@ def whole_entities(doc, start: int, end: int) -> tuple[int, int]:
         if entity.start_char < start < entity.end_char or entity.start_char < end < entity.end_char:
             start, end = min(start, entity.start_char), max(end, entity.end_char)
     return start, end
+
+
+def is_title(sentence) -> bool:
+    """An article's bare title line ("1973 oil crisis"), which a reason is never in."""
+    return sentence.start == 0 and sentence.text.strip()[-1:] not in ".!?"
+
+
+def as_sentence_answer(best, sentences: list, why: bool = False):
+    """``best`` (an answerer's sentence: ``.evidence``, ``.start``, ``.end``, ``.text``, ``.answer``) answering with its
+    whole sentence (no dateline), joined to the sentence before it in the same chunk (of ``sentences``) when it opens
+    by pointing back ("This development is significant, as ..."), or when ``why`` asks for a reason that it does not
+    give (the reason is then usually the sentence before it)."""
+    before = [s for s in sentences if s.evidence is best.evidence and s.end <= best.start and not is_title(s)]
+    joined = points_back(best.text) or (why and not gives_reason(best.text))
+    previous = max(before, key=lambda s: s.end) if before and joined else None
+    if previous is None:
+        return replace(best, answer=best.text[dateline_end(best.text):])
+    chunk = best.evidence.chunk
+    text = chunk.text[previous.start - chunk.start: best.end - chunk.start]
+    return replace(best, start=previous.start, text=text, answer=text[dateline_end(text):])

@@ -116,7 +116,8 @@ class Conversation:
         searching = "Searching the articles…" if standalone == question else f"Searching the articles for: {standalone}"
         yield Status(searching + (f" ({when})" if when else ""), standalone if standalone != checked else "", when)
         for event in self.engine.stream(checked, standalone=standalone, filters=self.filters, k=self.k, as_of=self.as_of,
-                                        given=resolution.given):
+                                        given=resolution.given, focus=resolution.focus,
+                                        elliptic=resolution.elliptic):
             if isinstance(event, Done):
                 answer = event.answer
                 self.turns.append(Turn(answer.question, answer.standalone_question, answer))

@@ -51,6 +51,8 @@ class Resolution:
     ask_back: str | None = None  # set when a word points back to nothing: what to ask the user instead
     word: str = ""  # that word
     given: tuple[str, ...] = ()  # an elliptic follow-up ("And in 2010?") asks beyond these answers: not to repeat
+    focus: tuple[str, ...] = ()  # what the follow-up put in ("the British", "North Carolina"): the answer is about it
+    elliptic: bool = False  # "And the British?": the focus is what the question swapped in, the very thing asked about
 
 
 _I_MEAN = re.compile(r"^\s*(?:i\s+mean(?:t)?|meaning|i'm\s+asking\s+about|about)\s*:?\s*", re.I)
@@ -98,13 +100,16 @@ def resolve_follow_up(question: str, history: Sequence, nlp) -> Resolution:
             return Resolution(_capitalize(latest.question(wh)))
     if fragment is not None:
         standalone = _capitalize(_fill_ellipsis(exchanges[-1].question, fragment, context, nlp))
-        return Resolution(standalone, given=_asked_beyond(exchanges[-1], standalone, nlp))
+        return Resolution(standalone, given=_asked_beyond(exchanges[-1], standalone, nlp), focus=(fragment,),
+                          elliptic=True)
     doc = nlp(body)
     resolved, unresolved = resolve_references(doc, context)
     if unresolved:
         return Resolution(question, ask_back(unresolved), unresolved.text)
     if resolved != doc.text:
-        return Resolution(_capitalize(resolved))
+        # "Who supervises it?" after "An architect": a new question about the same thing has a new answer
+        given = (exchanges[-1].answer,) if exchanges[-1].answer else ()
+        return Resolution(_capitalize(resolved), given=given, focus=_put_in(doc.text, resolved))
     if not _has_topic(doc) or _borrowed_topic(doc):
         statement = latest.statement() if latest is not None else ""
         background = statement or exchanges[-1].question.strip().rstrip("?").rstrip()
@@ -119,6 +124,16 @@ def _asked_beyond(previous: Exchange, standalone: str, nlp) -> tuple[str, ...]:
     swapped = tuple(t.text for t in nlp(previous.question)
                     if not (t.is_stop or t.is_punct) and t.text.isalpha() and t.lower_ not in kept)
     return ((previous.answer,) if previous.answer else ()) + swapped
+
+
+def _put_in(question: str, resolved: str) -> tuple[str, ...]:
+    """The runs of words the rewrite put in ("there" -> "in North Carolina"): what the question is about."""
+    import difflib
+
+    before, after = question.split(), resolved.split()
+    matcher = difflib.SequenceMatcher(a=[w.lower() for w in before], b=[w.lower() for w in after], autojunk=False)
+    runs = (" ".join(after[j1:j2]).strip("?!.,;: ") for op, _, _, j1, j2 in matcher.get_opcodes() if op in ("insert", "replace"))
+    return tuple(run for run in runs if run)
 
 
 def _has_topic(doc) -> bool:
