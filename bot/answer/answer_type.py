@@ -72,6 +72,8 @@ _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
                          r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
                          r"century|decade)\b", re.I)
 _QUOTES = "\"“”‘’«»"
+_NAMED_AS = re.compile(r"\s*,?\s*as\s+(?:its|their|his|her|the|a|an)\s", re.I)
+_LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "around", "across"})
 # Nouns that name a vehicle on their own ("a Chinese plane"), and what else follows "by", "on" or "aboard" ("by air").
 _VEHICLES = (r"train|plane|airplane|aeroplane|aircraft|airliner|jet|limousine|motorcade|ship|boat|yacht|ferry|helicopter|"
              r"bus|flight")
@@ -109,7 +111,7 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
         heads += [c for t in heads if t.pos_ == "ADP" for c in t.children if c.dep_ == "pobj"]  # "in Dalian"
         return any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.lower_.removesuffix("s") in _PLACE_NOUNS
-                   or t.lower_ in _PLACE_NOUNS for t in heads)
+                   or t.lower_ in _PLACE_NOUNS or _placed(t) for t in heads)
     if kind == "duration":  # a length of time or a measure, not a point in time
         return bool(DURATION_WORDS.search(text)) or any(e.label_ == "QUANTITY" for e in entities)
     if kind == "means":
@@ -118,12 +120,21 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ in ("ORG", "FAC", "NORP", "GPE") for e in entities) or (
             any(t.pos_ == "PROPN" for t in tokens) and not any(e.label_ == "PERSON" for e in entities))
     if kind == "name":
+        if _NAMED_AS.match(doc.text[end:]):
+            return True  # "created the 50 fund as its philanthropic initiative": whatever its spelling, a name
         quoted = start > 0 and doc.text[start - 1] in _QUOTES or any(q in text for q in _QUOTES)
         capitalised = any(t.text[:1].isupper() for t in tokens if t.i > 0)
         term = len([t for t in tokens if not t.is_punct]) == 1  # a bare word: "tögrög" names a currency
         return quoted or capitalised or term or any(t.pos_ == "PROPN" for t in tokens) \
             or any(e.label_ in _NAME_LABELS for e in entities)
     return True
+
+
+def _placed(token) -> bool:
+    """A proper noun that is somewhere: the object of "in", "at", "near" ... ("in Khentii Aimag", which the NER takes for
+    a person's name), not a date."""
+    return (token.pos_ == "PROPN" and token.dep_ == "pobj" and token.head.lower_ in _LOCATIVE
+            and token.ent_type_ not in ("DATE", "TIME", "NORP"))
 
 
 def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> tuple[str, bool]:
