@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from bot.temporal import TimeIntent
 
 
+HEADLINE_WORDS = 6  # a title this long is a headline ("Kim Jong Un may repeat his 2019 journey ..."), not a topic
+
+
 @dataclass(frozen=True)
 class Article:
     id: str  # path relative to the corpus root, without extension
@@ -40,6 +43,12 @@ class Chunk:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+
+    @property
+    def opens_story(self) -> bool:
+        """The first chunk of a news story: its lead, which sums the story up. Under a title of a few words
+        ("1973 oil crisis", "Genghis Khan") the first chunk is only the first part of a topic, not a lead."""
+        return self.index == 0 and len(self.title.split()) >= HEADLINE_WORDS
 
 
 @dataclass(frozen=True)

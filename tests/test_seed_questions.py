@@ -73,6 +73,24 @@ def test_seed_trip_question_answers_twenty_hours_and_cites_it(seed_engine):
     assert _seed_answer_ok(seed_engine, item) is None
 
 
+# The web UI's example questions (bot/web/layout.py), with the article's answers: the first thing a new user sees.
+WEB_EXAMPLE_ANSWERS = {
+    "How long does the trip to Vladivostok take?": ("20 hours",),
+    "Who is Kim Jong Un expected to meet?": ("Vladimir Putin",),  # it once answered Xi Jinping, from a 2018 report
+    "How many trips abroad did Kim Jong Il make?": ("twelve",),
+}
+
+
+@pytest.mark.slow
+def test_the_web_uis_example_questions_are_answered_from_the_article(seed_engine):
+    from bot.web.layout import EXAMPLES
+
+    assert set(EXAMPLES) == set(WEB_EXAMPLE_ANSWERS)
+    failures = [f for f in (_seed_answer_ok(seed_engine, {"question": q, "answers": a})
+                            for q, a in WEB_EXAMPLE_ANSWERS.items()) if f]
+    assert not failures, failures
+
+
 @pytest.mark.slow
 def test_answerable_seed_questions_get_the_gold_answer_and_cite_it(seed_engine):
     failures = [f for f in (_seed_answer_ok(seed_engine, item) for item in ANSWERABLE) if f]

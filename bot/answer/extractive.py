@@ -25,6 +25,7 @@ from bot.answer.answer_type import DEMOTED_KINDS, NUMERIC_LABELS, answer_kind, f
 from bot.answer.beyond import beyond, on_focus
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
+from bot.answer.modality import PAST_FOR_EXPECTED_PENALTY, asks_about_the_expected, told_as_past
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
@@ -36,7 +37,7 @@ from bot.models import Models
 from bot.retrieve import Retrieval
 from bot.settings import Settings
 from bot.text import sentence_spans, stem
-from bot.types import Answer, Citation, Done, Evidence, Token
+from bot.types import HEADLINE_WORDS, Answer, Citation, Done, Evidence, Token
 
 PARSED_SENTENCES = 10  # spaCy parses this many best-matching sentences (8 left out a 9th that answered)
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
@@ -112,7 +113,8 @@ class ExtractiveAnswerer:
             if summary is not None:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
-        pool = beyond(on_focus(pool, sentences, query.focus, points_back, query.elliptic), query.given, query.focus, query.elliptic)
+        pool = on_focus(pool, sentences, query.focus, points_back, query.elliptic)
+        pool = beyond(pool, query.given, query.focus, query.elliptic)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         best = pool[0]
@@ -164,7 +166,7 @@ class ExtractiveAnswerer:
         sentences = self._sentences(evidence)
         self._match(standalone, sentences, scorer)
         pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
-        pool += [s for s in sentences if _is_headline(s) and s.novel and s not in pool]
+        pool += [s for s in sentences if (_is_headline(s) or _in_lead(s)) and s.novel and s not in pool]
         if not pool:
             return sentences, []
         started = time.perf_counter()
@@ -173,7 +175,7 @@ class ExtractiveAnswerer:
         profile = question_profile(standalone, lambda _: docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
-        kind, action = answer_kind(standalone), asks_action(standalone)
+        kind, action, expected = answer_kind(standalone), asks_action(standalone), asks_about_the_expected(standalone)
         readings = self._read(standalone, pool)
         if timings is not None:
             timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
@@ -193,6 +195,7 @@ class ExtractiveAnswerer:
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
             if not sentence.fits and kind in DEMOTED_KINDS:
                 priors, sentence.fits = priors - DEMOTED_KINDS[kind], True
+            priors -= PAST_FOR_EXPECTED_PENALTY if expected and told_as_past(doc, sentence.answer) else 0.0
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
@@ -268,7 +271,15 @@ def _is_headline(sentence: Sentence) -> bool:
     """A news headline: the first line of an article of the first few chunks, written as a sentence. It sums the
     story up, so it is always read (SQuAD's bare titles, "1973 oil crisis", are not sentences)."""
     text = sentence.text.strip()
-    return sentence.start == 0 and sentence.rank < HEADLINE_RANKS and len(text.split()) >= 6 and text[-1:] in ".!?"
+    return (sentence.start == 0 and sentence.rank < HEADLINE_RANKS and len(text.split()) >= HEADLINE_WORDS
+            and text[-1:] in ".!?")
+
+
+def _in_lead(sentence: Sentence) -> bool:
+    """A sentence of the lead of a retrieved news story: always read, like headlines (it sums the story up, in words
+    a question may not share: "The purpose of this visit is believed to be a meeting with Russian President Vladimir
+    Putin" for "Who is Kim Jong Un expected to meet?")."""
+    return sentence.evidence.chunk.opens_story
 
 
 def _related(sentences: list[Sentence]) -> list[Citation]:

@@ -53,7 +53,8 @@ _GIVES_REASON = re.compile(
 # "This development is significant, as ...": the sentence needs the one before it. Not "It": "It was in
 # 2011 that ..." is a cleft sentence that stands alone.
 # "What did Sweden do?", "What did Heath ask the British to do?": the answer is what was done, a verb with its object
-_ACTION = re.compile(r"^\W*what\s+(?:did|does|do|will|would|can|could|should|is|are|was|were)\s+[^?]*?\b(?:do|doing)\b", re.I)
+_ACTION = re.compile(r"^\W*what\s+(?:did|does|do|will|would|can|could|should|is|are|was|were)\s+[^?]*?\b(?:do|doing)\b",
+                     re.I)
 _POINTS_BACK = re.compile(r"^\W*(?:this|that|these|those|such|they|he|she)\b(?!\s+(?:is|was)\s+why\b)", re.I)
 _EDGE_WORDS = frozenset({"CCONJ", "ADP", "DET", "AUX", "PART", "SCONJ", "PUNCT", "PRON"})
 _QUOTE_MARKS = "\"“”‘’«»"

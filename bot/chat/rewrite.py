@@ -132,7 +132,8 @@ def _put_in(question: str, resolved: str) -> tuple[str, ...]:
 
     before, after = question.split(), resolved.split()
     matcher = difflib.SequenceMatcher(a=[w.lower() for w in before], b=[w.lower() for w in after], autojunk=False)
-    runs = (" ".join(after[j1:j2]).strip("?!.,;: ") for op, _, _, j1, j2 in matcher.get_opcodes() if op in ("insert", "replace"))
+    inserted = [(j1, j2) for op, _, _, j1, j2 in matcher.get_opcodes() if op in ("insert", "replace")]
+    runs = (" ".join(after[j1:j2]).strip("?!.,;: ") for j1, j2 in inserted)
     return tuple(run for run in runs if run)
 
 
