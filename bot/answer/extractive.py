@@ -166,7 +166,9 @@ class ExtractiveAnswerer:
         sentences = self._sentences(evidence)
         self._match(standalone, sentences, scorer)
         pool = sorted((s for s in sentences if s.novel), key=lambda s: -s.score)[:PARSED_SENTENCES]
-        pool += [s for s in sentences if (_is_headline(s) or _in_lead(s)) and s.novel and s not in pool]
+        # Headlines and a retrieved story's lead are always read: they sum the story up, in words a question may not
+        # share ("The purpose of this visit is believed to be a meeting with Putin": "Who is Kim expected to meet?").
+        pool += [s for s in sentences if (_is_headline(s) or s.evidence.chunk.opens_story) and s.novel and s not in pool]
         if not pool:
             return sentences, []
         started = time.perf_counter()
@@ -273,13 +275,6 @@ def _is_headline(sentence: Sentence) -> bool:
     text = sentence.text.strip()
     return (sentence.start == 0 and sentence.rank < HEADLINE_RANKS and len(text.split()) >= HEADLINE_WORDS
             and text[-1:] in ".!?")
-
-
-def _in_lead(sentence: Sentence) -> bool:
-    """A sentence of the lead of a retrieved news story: always read, like headlines (it sums the story up, in words
-    a question may not share: "The purpose of this visit is believed to be a meeting with Russian President Vladimir
-    Putin" for "Who is Kim Jong Un expected to meet?")."""
-    return sentence.evidence.chunk.opens_story
 
 
 def _related(sentences: list[Sentence]) -> list[Citation]:
