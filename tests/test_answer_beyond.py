@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.answer.beyond import OFF_FOCUS_PENALTY, REPEAT_PENALTY, beyond, focus_heads, on_focus, repeats
-from bot.answer.shape import points_back
 from bot.answer.span import Span
 from bot.text import stem
 
@@ -95,12 +94,12 @@ def test_sentences_not_about_what_the_follow_up_put_in_rank_below_those_that_are
     after = _in_article("It also banned driving on Sundays.", article, 112, 0.2)
     pointing = _in_article("This hit its car makers.", article, 150, 0.1)
     sentences = [heath, sweden, after, pointing]
-    pool = on_focus([heath, sweden, after, pointing], sentences, ("Sweden",), points_back, elliptic=True)
+    pool = on_focus([heath, sweden, after, pointing], sentences, ("Sweden",), elliptic=True)
     assert pool[0] is sweden and heath.score == 3.7 - OFF_FOCUS_PENALTY[True]
     assert after.score == 0.2 - OFF_FOCUS_PENALTY[True]  # "It" is not "this": no pointing back
     assert pointing.score == 0.1 - OFF_FOCUS_PENALTY[True]  # it points back to a sentence not naming Sweden
     nobody = _in_article("Norway banned flying.", article, 0, 1.0)
-    assert on_focus([nobody], [nobody], ("Sweden",), points_back) == [nobody] and nobody.score == 1.0  # none is about it
+    assert on_focus([nobody], [nobody], ("Sweden",)) == [nobody] and nobody.score == 1.0  # none is about it
 
 
 @pytest.mark.parametrize("focus, elliptic, heads", [

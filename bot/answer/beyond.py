@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.shape import points_back, sentence_before
 from bot.text import stem
 
 REPEAT_PENALTY = 1.0  # set by hand: log-odds a sentence loses when its answer had to be re-picked
@@ -62,14 +63,14 @@ def names_focus(text: str, heads: frozenset[str]) -> bool:
     return any(stem(w) in heads for w in re.findall(r"\w+", text.lower()))
 
 
-def on_focus(pool: list, sentences: list, focus: tuple[str, ...], points_back, elliptic: bool = False) -> list:
+def on_focus(pool: list, sentences: list, focus: tuple[str, ...], elliptic: bool = False) -> list:
     """``pool`` with the sentences not about ``focus`` demoted, when some sentence of it is; best first.
     ``sentences``: all the evidence's sentences (with ``.evidence``, ``.start``, ``.end``, ``.text``), for the
-    sentence before one that opens by pointing back; ``points_back(text)`` tells those."""
+    sentence before one that opens by pointing back ("He", "This")."""
     heads = focus_heads(focus, elliptic)
     if not heads:
         return pool
-    about = [s for s in pool if _about(s, sentences, heads, points_back)]
+    about = [s for s in pool if _about(s, sentences, heads)]
     if not about:
         return pool
     for sentence in pool:
@@ -78,13 +79,11 @@ def on_focus(pool: list, sentences: list, focus: tuple[str, ...], points_back, e
     return sorted(pool, key=lambda s: -s.score)
 
 
-def _about(sentence, sentences: list, heads: frozenset[str], points_back) -> bool:
+def _about(sentence, sentences: list, heads: frozenset[str]) -> bool:
     if names_focus(sentence.text, heads):
         return True
-    if not points_back(sentence.text):
-        return False
-    before = [s for s in sentences if s.evidence is sentence.evidence and s.end <= sentence.start]
-    return bool(before) and names_focus(max(before, key=lambda s: s.end).text, heads)
+    previous = sentence_before(sentence, sentences) if points_back(sentence.text) else None
+    return previous is not None and names_focus(previous.text, heads)
 
 
 def beyond(pool: list, given: tuple[str, ...], focus: tuple[str, ...] = (), elliptic: bool = False) -> list:

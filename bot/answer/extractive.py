@@ -29,7 +29,7 @@ from bot.answer.modality import PAST_FOR_EXPECTED_PENALTY, asks_about_the_expect
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
-from bot.answer.shape import (acted, as_sentence_answer, asks_action, asks_why, complete_phrase, points_back,
+from bot.answer.shape import (acted, as_sentence_answer, asks_action, asks_why, complete_phrase,
                               wants_sentence, whole_entities)
 from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
@@ -113,7 +113,7 @@ class ExtractiveAnswerer:
             if summary is not None:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
-        pool = on_focus(pool, sentences, query.focus, points_back, query.elliptic)
+        pool = on_focus(pool, sentences, query.focus, query.elliptic)
         pool = beyond(pool, query.given, query.focus, query.elliptic)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)

@@ -251,14 +251,20 @@ def is_title(sentence) -> bool:
     return sentence.start == 0 and sentence.text.strip()[-1:] not in ".!?"
 
 
+def sentence_before(sentence, sentences: list):
+    """The sentence of ``sentences`` right before ``sentence`` in the same chunk (each with ``.evidence``, ``.start``,
+    ``.end``), or None; a bare title line does not count."""
+    before = [s for s in sentences if s.evidence is sentence.evidence and s.end <= sentence.start and not is_title(s)]
+    return max(before, key=lambda s: s.end) if before else None
+
+
 def as_sentence_answer(best, sentences: list, why: bool = False):
     """``best`` (an answerer's sentence: ``.evidence``, ``.start``, ``.end``, ``.text``, ``.answer``) answering with its
     whole sentence (no dateline), joined to the sentence before it in the same chunk (of ``sentences``) when it opens
     by pointing back ("This development is significant, as ..."), or when ``why`` asks for a reason that it does not
     give (the reason is then usually the sentence before it)."""
-    before = [s for s in sentences if s.evidence is best.evidence and s.end <= best.start and not is_title(s)]
     joined = points_back(best.text) or (why and not gives_reason(best.text))
-    previous = max(before, key=lambda s: s.end) if before and joined else None
+    previous = sentence_before(best, sentences) if joined else None
     if previous is None:
         return replace(best, answer=best.text[dateline_end(best.text):])
     chunk = best.evidence.chunk
