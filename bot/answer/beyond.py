@@ -54,9 +54,13 @@ def focus_heads(focus: tuple[str, ...], elliptic: bool = False) -> frozenset[str
     he meet him?": the answer may name neither)."""
     if len(focus) != 1 or len(re.findall(r"\w+", focus[0])) > MAX_FOCUS_WORDS:
         return frozenset()
-    head = _HEAD_END.split(focus[0], maxsplit=1)[0]
-    words = [stem(w) for w in re.findall(r"\w+", head.lower()) if w not in _STOP]
+    words = [stem(w.lower()) for w in _head_words(focus[0])]
     return frozenset(words[-1:] if elliptic else words)
+
+
+def _head_words(phrase: str) -> list[str]:
+    """The content words of ``phrase`` before any "of", possessive or clause, as written."""
+    return [w for w in re.findall(r"\w+", _HEAD_END.split(phrase, maxsplit=1)[0]) if w.lower() not in _STOP]
 
 
 def names_focus(text: str, heads: frozenset[str]) -> bool:
@@ -110,7 +114,7 @@ def focus_mentions(text: str, focus: tuple[str, ...]) -> list[int]:
     heads = focus_heads(focus)
     if not heads:
         return []
-    words = [w for w in re.findall(r"\w+", _HEAD_END.split(focus[0], maxsplit=1)[0]) if w.lower() not in _STOP]
+    words = _head_words(focus[0])
     whole = [m.end() for m in re.finditer(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", text, re.I)]
     return whole or [m.end() for m in re.finditer(r"\w+", text) if stem(m.group().lower()) in heads]
 
