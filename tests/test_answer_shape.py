@@ -30,6 +30,8 @@ def test_a_dateline_is_never_part_of_the_answer(sentence, body):
     ("Why is the train significant?", True), ("What happened in Vladivostok?", True),
     ("Explain the delay.", True), ("What was the reason for the delay?", True),
     ("How many carriages are there?", False), ("How did he die?", False), ("Who met Putin?", False),
+    ("What does Yang Moo-jin say about Kim's visit?", True), ("What did the official reveal?", True),
+    ("What did he say was the cause?", False), ("What did Kim say to do?", False),
 ])
 def test_questions_no_phrase_answers_get_a_sentence(question, sentence):
     assert wants_sentence(question) is sentence

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.answer_type import answer_kind, counted_span, fits, formed_answer
+from bot.answer.answer_type import answer_kind, counted_span, fits, formed_answer, reader_type_features
+from bot.answer.qa_model import Reading
 from bot.answer.qtype import question_profile
 from bot.answer.span import candidates
 from bot.answer.answerability import with_the_asked_form
@@ -30,6 +31,11 @@ from bot.text import stem
     ("How did he travel there?", "means"),
     ("How will Kim get to Russia?", "means"),
     ("What mode of transport did Putin choose?", "means"),
+    ("In which city did Kim's 2019 trip to meet Putin begin?", "origin"),
+    ("Where did the fire start?", "origin"),
+    ("In what year did the plague begin in England?", "date"),
+    ("Where did the train set off from?", "origin"),
+    ("Where will the summit take place?", "place"),
     ("How did the Mongols come to power?", None),
     ("By what means is imperialism administered?", None),
 ])
@@ -67,6 +73,11 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("means", "It was the first time a leader had traveled abroad by air.", "by air", True),
     ("means", "Kim borrowed a Chinese plane to travel to Singapore.", "a Chinese plane", True),
     ("means", "Kim embarked on his journey to the city of Dalian in 2018.", "the city of Dalian", False),
+    ("origin", "The trip commenced in the North Korean capital of Pyongyang.", "the North Korean capital of Pyongyang",
+     True),
+    ("origin", "They met in Vladivostok, where they previously convened in April 2019.", "Vladivostok", False),
+    ("origin", "The train left from Pyongyang at dawn.", "Pyongyang", True),
+    ("origin", "The journey began at dawn on Tuesday.", "dawn on Tuesday", False),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)
@@ -118,3 +129,15 @@ def test_a_when_answer_with_no_date_anywhere_in_its_sentence_is_kept_but_a_speed
         profile = question_profile(question, nlp)
         assert formed_answer(doc, "after the summit ended", candidates(doc, profile), profile) == (
             "after the summit ended", stands)
+
+
+def test_a_reader_span_that_cuts_a_date_is_still_a_date(nlp):
+    sentence = "The decision to close the borders in the early months of 2020 was necessary."
+    doc = nlp(sentence)
+    start = sentence.index("early")
+    reading = Reading(start, sentence.index(" was"), "early months of 2020", 1.0)
+    assert reader_type_features(doc, reading, question_profile("When did North Korea close its borders?", nlp)) == {
+        "reader_typed": 1.0}
+    necessary = Reading(sentence.index("necessary"), len(sentence) - 1, "necessary", 1.0)
+    assert reader_type_features(doc, necessary, question_profile("When did North Korea close its borders?", nlp)) == {
+        "reader_untyped": 1.0}

@@ -38,6 +38,10 @@ _KINDS = [
                          r"commute[sd]?|journey(?:ed|s)?)\b|^\W*how\s+(?:did|does|do|will|would)\b[^?]*\b(?:go|get|come|"
                          r"return|arrive)\s+(?:back\s+)?(?:there\b|(?:to|in|at|from)\s+(?-i:[A-Z]))"
                          r"|\b(?:what|which)\s+(?:mode|means|form)s?\s+of\s+(?:transport|transportation|travel)\b", re.I)),
+    # "Where did the fire start?", "In which city did his trip begin?": where something began, not where it went
+    ("origin", re.compile(r"^\W*(?:where|(?:in|from|at) (?:what|which) (?:city|town|village|country|state|place|"
+                          r"region|port|station|location|area)\b)[^?]*\b(?:begin|began|begun|start|started|"
+                          r"commence|commenced|originate|originated|depart|departed|set (?:off|out))\b", re.I)),
     ("place", re.compile(r"^\W*where\b", re.I)),
     # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
     ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
@@ -56,7 +60,9 @@ REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "durat
 # questions; SQuAD v1.1 answer_accuracy unchanged at 0.716, the seed set's 0.912 -> 0.941).
 # "means" as "where": a sentence naming no vehicle nor "by air" rarely says how someone travelled, and the fitted
 # model rates the one restating the question ("his journey to the city of Dalian") above the one that does.
-DEMOTED_KINDS = {"duration": 3.0, "place": 6.0, "means": 6.0}
+# "origin" as "where": a sentence that tells where the trip went ("in Vladivostok, where they previously convened")
+# does not tell where it began; one that says so names a start ("commenced in Pyongyang", "left from", "from").
+DEMOTED_KINDS = {"duration": 3.0, "place": 6.0, "means": 6.0, "origin": 6.0}
 _PLACE_NOUNS = frozenset("city town village capital country state province region area district island coast border "
                          "port harbour harbor home house school university hospital church station airport base camp "
                          "building street road river sea ocean lake mountain valley field stadium forum summit "
@@ -71,6 +77,8 @@ _NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "PRODUCT", "WORK
 _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:mon|tues|wednes|"
                          r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
                          r"century|decade)\b", re.I)
+_STARTS = re.compile(r"\b(?:begin|began|begun|beginning|begins|start|started|starting|starts|commenc\w*|originat\w*|"
+                     r"depart\w*|set (?:off|out)|sets (?:off|out)|setting (?:off|out)|from)\b", re.I)
 _QUOTES = "\"“”‘’«»"
 _NAMED_AS = re.compile(r"\s*,?\s*as\s+(?:its|their|his|her|the|a|an)\s", re.I)
 _LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "around", "across"})
@@ -106,6 +114,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
     if kind == "count":
         return numbers or bool(_VAGUE_COUNTS.search(text))
+    if kind == "origin":
+        return bool(_STARTS.search(doc.text)) and fits("place", doc, start, end)
     if kind == "place":  # a place named as the phrase's head, not a modifier ("a U.S. official" names a person)
         inside = {t.i for t in tokens}
         heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
@@ -196,6 +206,9 @@ def reader_type_features(doc, reading, profile: QuestionProfile) -> dict[str, fl
     region = doc.char_span(reading.start, reading.end, alignment_mode="expand")
     if region is None:
         return {}
+    # An entity the span cuts counts ("early months of 2020" of "the early months of 2020"): the answer is widened to it.
+    cut = [e for e in doc.ents if e.start < region.end and e.end > region.start]
+    region = doc[min([region.start] + [e.start for e in cut]): max([region.end] + [e.end for e in cut])]
     typed = typed_entities(region, profile)
     if profile.wh == "how long":
         typed = [e for e in typed if DURATION_WORDS.search(e.text)]

@@ -32,6 +32,7 @@ def answerability_features(features: list[dict], scores: list[float]) -> dict[st
         "untyped": top.get("untyped", 0.0) + top.get("untyped_numeric", 0.0), "no_phrase": top.get("no_phrase", 0.0),
         "top_reader": top.get("reader", 0.0), "reader": max(f.get("reader", 0.0) for f in features),
         "top_reader_untyped": top.get("reader_untyped", 0.0), "top_head_absent": top.get("head_absent", 0.0),
+        "top_predicate": top.get("predicate", 0.0),
     }
 
 

@@ -25,7 +25,10 @@ from bot.answer.answer_type import DEMOTED_KINDS, NUMERIC_LABELS, answer_kind, f
 from bot.answer.beyond import beyond, on_focus
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
 from bot.answer.qa_model import Reading
-from bot.answer.modality import PAST_FOR_EXPECTED_PENALTY, asks_about_the_expected, told_as_past
+from bot.answer.definition import asked_name, described
+from bot.answer.predicate import question_predicates, shares_predicate
+from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
+                                 asks_about_the_expected, told_as_past, told_as_planned)
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
@@ -72,6 +75,7 @@ class Sentence:
     phrases: list = field(default_factory=list)  # the parse's candidate answer phrases (``span.candidates``)
     fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
     fits: bool = True  # its short answer has the form the question asks for (``answer_type.fits``)
+    planned: bool = False  # its answer is a date something was set for, and the question asks when it happened
 
     @property
     def date(self) -> str | None:
@@ -127,7 +131,8 @@ class ExtractiveAnswerer:
         pool, best = formed, formed[0]
         limit = self.settings.answer.max_citations
         labels = expected_labels(query.standalone)
-        choice = newest_report(pool, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
+        reports = [best] + [s for s in pool[1:] if not s.planned]  # a date it was set for never answers when it happened
+        choice = newest_report(reports, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
         if wants_sentence(query.standalone):  # no short phrase answers "why": the sentence that does
             choice = DatedChoice(as_sentence_answer(choice.chosen, sentences, asks_why(query.standalone)))
         if choice.chosen is best:
@@ -178,10 +183,12 @@ class ExtractiveAnswerer:
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
         kind, action, expected = answer_kind(standalone), asks_action(standalone), asks_about_the_expected(standalone)
+        named, done = asked_name(standalone), asks_about_the_done(standalone)
         readings = self._read(standalone, pool)
         if timings is not None:
             timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
         best_reading = max(r.score for r in readings)
+        predicates = question_predicates(docs[0])
         for order, (sentence, doc, reading) in enumerate(zip(pool, docs[1:], readings)):
             self._extract(sentence, doc, profile)
             sentence.features.update(gap=best_match - sentence.match, order=order, lead=float(sentence.match >= top))
@@ -193,11 +200,16 @@ class ExtractiveAnswerer:
                 sentence.answer = sentence.text[start:end].strip()
             sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
             sentence.answer = acted(doc, sentence.answer) if action else sentence.answer
+            sentence.answer = described(doc, sentence.answer, named) if named else sentence.answer
+            if shares_predicate(predicates, doc):
+                sentence.features["predicate"] = 1.0
             sentence.fitted = log_odds(weights, sentence.features)
             priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
             if not sentence.fits and kind in DEMOTED_KINDS:
                 priors, sentence.fits = priors - DEMOTED_KINDS[kind], True
             priors -= PAST_FOR_EXPECTED_PENALTY if expected and told_as_past(doc, sentence.answer) else 0.0
+            sentence.planned = done and told_as_planned(doc, sentence.answer)
+            priors -= PLANNED_FOR_DONE_PENALTY if sentence.planned else 0.0
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
         pool.sort(key=lambda s: -s.score)
         return sentences, pool

@@ -46,3 +46,40 @@ def told_as_past(doc, answer: str) -> bool:
         if above.tag_ in ("VBD", "VBZ", "VBP"):
             return above.tag_ == "VBD"
     return False
+
+
+# The converse: "When did Aurora-2 launch?" asks what happened, and a report of the date it was then set for ("pushed
+# back to April 23") does not answer it. Set by hand like the penalty above.
+PLANNED_FOR_DONE_PENALTY = 2.0
+_DONE = re.compile(r"^\W*when\s+(?:did|was|were)\b(?![^?]*\b(?:expected|scheduled|set|planned|due|slated|supposed|"
+                   r"meant|intended)\b)", re.I)
+_PLANNING = frozenset("postpone delay push move set schedule reschedule plan slate bring put bump".split())
+_PLANNED = frozenset("due scheduled set planned slated expected supposed meant".split())
+# A verb of these relations heads a clause of its own: a planning verb above it plans something else. A headline's
+# "postpones Aurora-2 launch to April 9" parses "launch" as a verb (its object): the walk goes on up to "postpones".
+_CLAUSE_HEADS = frozenset({"ROOT", "ccomp", "advcl", "relcl", "conj", "acl", "csubj", "parataxis"})
+
+
+def asks_about_the_done(question: str) -> bool:
+    """"When did Aurora-2 launch?", "When was the valve found?": when something happened, not when it was due."""
+    return bool(_DONE.search(question))
+
+
+def told_as_planned(doc, answer: str) -> bool:
+    """The short ``answer`` is a date something was set for, not when it happened: the first verb above it (its date's,
+    if it has one) plans ("pushed back to April 23", "set for March 21"), is what was due ("had been due to lift off on
+    April 9") or is in the future ("will launch the satellite on March 21")."""
+    at = doc.text.find(answer) if answer else -1
+    inside = [t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else []
+    if not inside:
+        return False
+    dates = [e.root for e in doc.ents if e.label_ in ("DATE", "TIME") and at <= e.start_char < at + len(answer)]
+    token = dates[0] if dates else min(inside, key=lambda t: len(list(t.ancestors)))  # the date, if the answer has one
+    for verb in (t for t in token.ancestors if t.pos_ in ("VERB", "AUX")):  # up to its clause's head
+        if any(c.lower_ in ("will", "would", "shall") for c in verb.children if c.dep_ in ("aux", "auxpass")):
+            return True
+        if verb.lemma_.lower() in _PLANNING or (verb.dep_ == "xcomp" and verb.head.lower_ in _PLANNED):
+            return True
+        if verb.dep_ in _CLAUSE_HEADS:
+            return False
+    return False

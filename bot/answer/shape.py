@@ -36,6 +36,9 @@ _SENTENCE_QUESTION = re.compile(
     r"^\W*(?:why\b|how\s+come\b|what\s+happen(?:ed|s)?\b"
     r"|what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:reason|significance|purpose|impact|effect|point)s?\b"
     r"|describe\b|explain\b|in\s+what\s+way\b"
+    # "What does Yang say about the visit?": what someone said is a clause (not "What did he say was the cause?")
+    r"|what\s+(?:does|did|do|has|have|had|will|would)\s+[^?]*\b(?:say|said|think|believe|argue|claim|warn|predict"
+    r"|suggest|reveal|announce|conclude)\b(?!\s+(?:is|was|are|were|to)\b)"
     # "How does construction differ from manufacturing?": a comparison is a clause, not a phrase
     r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*\b(?:differ|different|compare[sd]?|similar|distinguish(?:ed)?)\b)",
     re.I,
@@ -108,7 +111,7 @@ def acted(doc, answer: str) -> str:
     if at < 0:
         return answer
     inside = [t for t in doc if at <= t.idx < at + len(answer)]
-    roots = [t for t in inside if t.head not in inside or t.head is t]
+    roots = [t for t in inside if t.head not in inside or t.head.i == t.i]
     if len(roots) != 1 or roots[0].dep_ not in ("dobj", "obj") or roots[0].head.pos_ != "VERB":
         return answer
     verb = roots[0].head

@@ -1,0 +1,73 @@
+"""Questions that ask who or what someone is ("Who is Yang Moo-jin?"): the answer is what the article says
+they are, whole.
+
+News introduces people in an appositive ("Yang Moo-jin, the president of the University of North Korean
+Studies in South Korea, said ...") or with a copula ("Karakulov is a defector from ..."). The reader
+tends to pick the appositive's head alone ("the president", "a defector"), which is true but says almost
+nothing: the answer becomes the whole appositive (or the copula's complement), when it describes the
+name the question asks about.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DEFINITION = re.compile(r"^\W*(?:who|what)\s+(?:is|was|are|were)\s+(?P<name>[^?]+?)\s*\??\s*$", re.I)
+_NAME_WORD = re.compile(r"^(?:[A-Z0-9][\w.'’-]*|of|the|de|van|von|al|bin|la|le|da)$")
+MAX_WORDS = 25  # a longer description is a clause of its own, not an introduction: keep the reader's span
+
+
+def asked_name(question: str) -> str | None:
+    """The name a "Who is X?" / "What is X?" question asks about (every word of it a name's), else None."""
+    found = _DEFINITION.match(question)
+    if not found:
+        return None
+    words = found.group("name").split()
+    if not words or not words[0][:1].isupper() or not all(_NAME_WORD.match(w) for w in words):
+        return None
+    return found.group("name")
+
+
+def described(doc, answer: str, name: str) -> str:
+    """``answer`` (a slice of the parsed sentence ``doc``) widened to the whole appositive or copula complement
+    that describes ``name``; anything else is returned as it is."""
+    at = doc.text.find(answer) if answer else -1
+    if at < 0:
+        return answer
+    inside = [t for t in doc if at <= t.idx < at + len(answer)]
+    roots = [t for t in inside if t.head not in inside or t.head.i == t.i]
+    if len(roots) != 1:
+        return answer
+    head = _describing(roots[0])
+    if head is None or not _names(head.head if head.dep_ == "appos" else _subject(head.head), name):
+        return answer
+    tokens = [t for t in head.subtree if not t.is_punct or t.i < head.right_edge.i]
+    while tokens and (tokens[-1].is_punct or tokens[-1].pos_ in ("CCONJ", "ADP")):
+        tokens.pop()
+    if not tokens or len(tokens) > MAX_WORDS or not (tokens[0].idx <= at and at + len(answer) <= _end(tokens[-1])):
+        return answer
+    return doc.text[tokens[0].idx:_end(tokens[-1])]
+
+
+def _describing(token):
+    """The appositive or copula complement ``token`` heads or lies in, if any."""
+    while token is not None:
+        if token.dep_ == "appos" or (token.dep_ == "attr" and token.head.lemma_ == "be"):
+            return token
+        if token.head.i == token.i or token.dep_ in ("ROOT", "nsubj", "nsubjpass", "dobj", "relcl", "advcl", "ccomp"):
+            return None
+        token = token.head
+    return None
+
+
+def _subject(verb):
+    return next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def _names(token, name: str) -> bool:
+    """``token`` is (the head of) the asked name: one of its words."""
+    return token is not None and token.text.lower() in {w.lower() for w in re.split(r"[\s\-.,'’]+", name) if w}
+
+
+def _end(token) -> int:
+    return token.idx + len(token.text)

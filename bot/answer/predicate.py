@@ -1,0 +1,54 @@
+"""Does a sentence say what the question asks about: its verb with one of its own arguments?
+
+"When did North Korea close its borders?" is answered by "The decision to close the borders of his
+beloved land in the early months of 2020 ...", which shares the question's verb and that verb's object,
+not by "... crossing a river that serves as the border between North Korea and Russia", which shares
+more words but not the predicate. The sentence match (embeddings, term overlap) counts words; this
+checks the relation: a verb of the question (not a light one: be, have, do, ...) used as a verb in
+the sentence, with a noun that was its subject or object in the question as its subject, object or
+the object of one of its prepositions in the sentence. Both parsed by spaCy; lemmas compared ("closed" is
+"close", "began" is "begin").
+"""
+
+from __future__ import annotations
+
+# Verbs that carry no event of their own: "What did he do", "Who has the record", "What is it called"
+_LIGHT = frozenset("be have do get make take give go come become say call use know include".split())
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "obj", "attr", "oprd", "agent", "pobj", "dative"})
+_PRONOUN_TAGS = frozenset({"PRP", "PRP$", "WP", "WP$", "WDT", "WRB", "EX"})
+
+
+def question_predicates(question_doc) -> dict[str, frozenset[str]]:
+    """The question's verbs (lemmas), each with the lemmas of the nouns it governs."""
+    out: dict[str, frozenset[str]] = {}
+    for verb in question_doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in _LIGHT:
+            continue
+        nouns = {_lemma(t) for t in _arguments(verb) if t.pos_ in ("NOUN", "PROPN") and t.tag_ not in _PRONOUN_TAGS}
+        if nouns:
+            out[verb.lemma_.lower()] = frozenset(nouns)
+    return out
+
+
+def shares_predicate(predicates: dict[str, frozenset[str]], sentence_doc) -> bool:
+    """Some verb of the question is a verb of the sentence with one of the question's nouns as its argument."""
+    if not predicates:
+        return False
+    for verb in sentence_doc:
+        nouns = predicates.get(verb.lemma_.lower()) if verb.pos_ == "VERB" else None
+        if nouns and any(_lemma(t) in nouns for t in _arguments(verb)):
+            return True
+    return False
+
+
+def _arguments(verb):
+    """The verb's subject and objects, and the objects of its prepositions ("travel to Beijing")."""
+    for child in verb.children:
+        if child.dep_ in _ARGUMENTS:
+            yield child
+        elif child.dep_ == "prep":
+            yield from (c for c in child.children if c.dep_ == "pobj")
+
+
+def _lemma(token) -> str:
+    return token.lemma_.lower()

@@ -1,0 +1,35 @@
+""""Who is X?" is answered with what the article says X is, whole: the appositive or the copula's complement."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.definition import asked_name, described
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who is Yang Moo-jin?", "Yang Moo-jin"),
+    ("What is Chammae-1?", "Chammae-1"),
+    ("who was Kim Il Sung", "Kim Il Sung"),
+    ("Who is the current leader of North Korea?", None),  # asks for a name, does not give one
+    ("Who is Kim expected to meet?", None),
+    ("What is the name of the plane?", None),
+])
+def test_a_definition_question_names_what_it_asks_about(question, name):
+    assert asked_name(question) == name
+
+
+@pytest.mark.parametrize("name, sentence, reader_answer, answer", [
+    ("Yang Moo-jin", "According to Yang Moo-jin, the president of the University of North Korean Studies in South Korea, "
+     "Kim's potential second visit to Russia holds significant implications.", "the president",
+     "the president of the University of North Korean Studies in South Korea"),
+    ("Gleb Karakulov", "He now uses an armored train, as revealed by Gleb Karakulov, a defector from Putin's secretive "
+     "elite security service.", "a defector", "a defector from Putin's secretive elite security service"),
+    ("Anna Petrova", "Anna Petrova is a railway engineer from Omsk.", "a railway engineer",
+     "a railway engineer from Omsk"),
+    # the appositive describes someone else: the reader's span stays
+    ("Anna Petrova", "Anna Petrova met Ivan Sokolov, a defector from the security service, in Omsk.", "a defector",
+     "a defector"),
+])
+def test_the_answer_is_the_whole_description_of_the_asked_name(nlp, name, sentence, reader_answer, answer):
+    assert described(nlp(sentence), reader_answer, name) == answer
