@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerability_features  # noqa: E402
-from bot.answer.extractive import READER_TYPE_PRIORS  # noqa: E402
+from bot.answer.asked import READER_TYPE_PRIORS  # noqa: E402
 from bot.answer.span import log_odds  # noqa: E402
 from bot.evaluate import contains  # noqa: E402
 from fit_span_model import article_of, held_out_articles  # noqa: E402

@@ -8,9 +8,10 @@ their chunk's rank and the sentence before them; the best few are parsed by
 spaCy, and the chunks holding them are read by the reader
 (bot/answer/qa_model.py; all in one batch, each chunk once), which scores
 the best answer span of each sentence against "no answer here". A fitted sentence model (``sentence_model.json``)
-combines the match, the phrase model's score (bot/answer/span.py) and the
-reader's score to pick the sentence; an answerability model on the same
-features decides whether to refuse (with related passages) instead.
+combines the match, whether the sentence uses the question's verb with one of its nouns (bot/answer/predicate.py),
+the phrase model's score (bot/answer/span.py) and the reader's score to pick the sentence, after what the question
+says of its answer (its form, modality, ...: bot/answer/asked.py); an answerability model on the same features
+decides whether to refuse (with related passages) instead.
 """
 
 from __future__ import annotations
@@ -21,19 +22,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from bot.answer import refusal
-from bot.answer.answer_type import DEMOTED_KINDS, NUMERIC_LABELS, answer_kind, formed_answer, reader_type_features
-from bot.answer.beyond import beyond, on_focus
+from bot.answer.answer_type import NUMERIC_LABELS, reader_type_features
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
-from bot.answer.qa_model import Reading
-from bot.answer.definition import asked_name, described
-from bot.answer.predicate import question_predicates, shares_predicate
-from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
-                                 asks_about_the_expected, told_as_past, told_as_planned)
-from bot.answer.digest import summary_answer, summary_article, wants_summary
+from bot.answer.asked import Asked
+from bot.answer.beyond import beyond, on_focus
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
-from bot.answer.qtype import QuestionProfile, expected_labels, question_profile
-from bot.answer.shape import (acted, as_sentence_answer, asks_action, asks_why, complete_phrase,
-                              wants_sentence, whole_entities)
+from bot.answer.digest import summary_answer, summary_article, wants_summary
+from bot.answer.qa_model import Reading
+from bot.answer.qtype import QuestionProfile, expected_labels
+from bot.answer.shape import as_sentence_answer, asks_why, complete_phrase, wants_sentence, whole_entities
 from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
 from bot.models import Models
@@ -47,11 +44,8 @@ RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the secon
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
 _WHEN = frozenset({"DATE", "TIME"})
 # Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
-# a news headline sums its story up; and a numeric question ("how long", "when", "how many") answered
-# with a span holding no such number is the reader's most common unforced error on news, rarer in SQuAD
-# (the fitted weight would be near zero; these values cost 0.3 points of sentence choice there).
+# a news headline sums its story up. The question's own hand-set priors are in bot/answer/asked.py.
 HEADLINE_PRIOR = 1.0
-READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
 # The reader reads each parsed sentence with this many sentences either side (None: its whole chunk, as it
 # was trained). Measured on the SQuAD v1.1 subset: 1 changed 46 of 402 answers and cost 0.75 point of
 # answer accuracy (0.714 -> 0.706), over the 0.5-point budget; whole chunks it stays.
@@ -179,38 +173,27 @@ class ExtractiveAnswerer:
         started = time.perf_counter()
         docs = list(self.models.nlp.pipe([standalone] + [s.text for s in pool]))
         parsed = time.perf_counter()
-        profile = question_profile(standalone, lambda _: docs[0])
+        asked = Asked.of(standalone, docs[0])
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
-        kind, action, expected = answer_kind(standalone), asks_action(standalone), asks_about_the_expected(standalone)
-        named, done = asked_name(standalone), asks_about_the_done(standalone)
         readings = self._read(standalone, pool)
         if timings is not None:
             timings.update(parse_ms=(parsed - started) * 1000, reader_ms=(time.perf_counter() - parsed) * 1000)
         best_reading = max(r.score for r in readings)
-        predicates = question_predicates(docs[0])
         for order, (sentence, doc, reading) in enumerate(zip(pool, docs[1:], readings)):
-            self._extract(sentence, doc, profile)
+            self._extract(sentence, doc, asked.profile)
             sentence.features.update(gap=best_match - sentence.match, order=order, lead=float(sentence.match >= top))
             sentence.features.update(reader=max(-15.0, min(15.0, reading.score)), reader_top=float(reading.score >= best_reading))
-            sentence.features.update(reader_type_features(doc, reading, profile))
+            sentence.features.update(reader_type_features(doc, reading, asked.profile))
+            sentence.features.update({"predicate": 1.0} if asked.shares_predicate(doc) else {})
             if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
                 start, end = whole_entities(doc, reading.start, reading.end)
                 start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
-            sentence.answer, sentence.fits = formed_answer(doc, sentence.answer, sentence.phrases, profile)
-            sentence.answer = acted(doc, sentence.answer) if action else sentence.answer
-            sentence.answer = described(doc, sentence.answer, named) if named else sentence.answer
-            if shares_predicate(predicates, doc):
-                sentence.features["predicate"] = 1.0
+            judged = asked.judge(doc, sentence.answer, sentence.phrases, sentence.features)
+            sentence.answer, sentence.fits, sentence.planned = judged.answer, judged.fits, judged.planned
             sentence.fitted = log_odds(weights, sentence.features)
-            priors = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in sentence.features)
-            if not sentence.fits and kind in DEMOTED_KINDS:
-                priors, sentence.fits = priors - DEMOTED_KINDS[kind], True
-            priors -= PAST_FOR_EXPECTED_PENALTY if expected and told_as_past(doc, sentence.answer) else 0.0
-            sentence.planned = done and told_as_planned(doc, sentence.answer)
-            priors -= PLANNED_FOR_DONE_PENALTY if sentence.planned else 0.0
-            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + priors
+            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + judged.prior
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
 
