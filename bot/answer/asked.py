@@ -9,6 +9,7 @@ a past meeting; "When did it launch?" not by the date it was once set for).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, formed_answer
@@ -23,6 +24,16 @@ from bot.answer.shape import acted, asks_action
 # number is the reader's most common unforced error on news, rarer in SQuAD (the fitted weight would be near zero;
 # these values cost 0.3 points of sentence choice there).
 READER_TYPE_PRIORS = {"reader_typed": 0.5, "reader_untyped": -3.0}
+# "Who won Super Bowl 50?" is not answered by a sentence about Super Bowl XIX, nor "When did Aurora-2 launch?" by one
+# about Aurora-1 alone: a sentence naming another instance of a numbered name, and not the asked one, pays this.
+OTHER_INSTANCE_PENALTY = 3.0
+# "Who was the Carolina Panthers' quarterback?" is not answered by "running back Jonathan Stewart": a name titled
+# with another role pays this (set by hand like the modality penalties).
+OTHER_ROLE_PENALTY = 2.0
+_ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
+                   r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
+_TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
+_NUMBERED = re.compile(r"\b((?:[A-Z][\w’']*\s+){0,3}[A-Z][\w’']*)[\s-]+([IVXLC]+|\d{1,3})\b")
 
 
 @dataclass(frozen=True)
@@ -44,13 +55,15 @@ class Asked:
     done: bool  # "When did Aurora-2 launch?"
     named: str | None  # "Who is Yang Moo-jin?" -> "Yang Moo-jin"
     predicates: dict  # the question's verbs with their nouns (``predicate.question_predicates``)
+    numbered: tuple = ()  # numbered names it asks about, as (name, number): ("Super Bowl", "50")
+    role: str | None = None  # the role a "Who was the team's quarterback?" asks about: "quarterback"
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
         """``doc``: the question parsed by the answerer's spaCy pipeline."""
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
-                   question_predicates(doc))
+                   question_predicates(doc), _numbered(question), _role(question))
 
     def shares_predicate(self, doc) -> bool:
         return shares_predicate(self.predicates, doc)
@@ -67,4 +80,39 @@ class Asked:
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
         planned = self.done and told_as_planned(doc, answer)
         prior -= PLANNED_FOR_DONE_PENALTY if planned else 0.0
+        prior -= OTHER_INSTANCE_PENALTY if self.names_another_instance(doc.text) else 0.0
+        prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
         return Judged(answer, fits, planned, prior)
+
+    def names_another_instance(self, sentence: str) -> bool:
+        """``sentence`` numbers a name the question numbers ("Super Bowl XIX" for "Super Bowl 50") but never as asked."""
+        for name, number in self.numbered:
+            words = r"\s+".join(re.escape(w) for w in name.split())
+            found = re.findall(words + r"s?[\s-]+([IVXLC]+|\d{1,3})\b", sentence)
+            if found and number not in found:
+                return True
+        return False
+
+
+def _numbered(question: str) -> tuple:
+    """The numbered names of ``question``; not "Can I" (a one-word name numbered "I" is the pronoun)."""
+    return tuple((name, number) for name, number in _NUMBERED.findall(question) if number != "I" or " " in name)
+
+
+def _role(question: str) -> str | None:
+    found = _ROLE.match(question)
+    return found.group("role").split()[-1] if found else None
+
+
+def _titled_otherwise(doc, answer: str, role: str) -> bool:
+    """``answer`` is a name right after a title in lower case that is not ``role`` ("running back Jonathan Stewart")."""
+    at = doc.text.find(answer) if answer else -1
+    first = next((t for t in doc if t.idx >= at), None) if at >= 0 else None
+    if first is None or not first.text[:1].isupper():
+        return False
+    title = []
+    for token in reversed(doc[:first.i]):
+        if not token.text.islower() or token.pos_ not in _TITLE_POS or token.tag_ in ("VBD", "VBZ", "VBP"):
+            break
+        title.append(token.lower_)
+    return bool(title) and role not in title

@@ -1,0 +1,37 @@
+"""What the question asks, applied to each sentence by hand: another numbered instance, another role (spaCy only)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
+
+
+@pytest.mark.parametrize("question, sentence, other", [
+    ("Which team won Super Bowl 50?", "The Bay Area last hosted in 1985 (Super Bowl XIX), won by the home team 49ers.",
+     True),
+    ("Which team won Super Bowl 50?", "The Denver Broncos defeated the Carolina Panthers to earn their third Super Bowl "
+     "title.", False),  # no number: it may be the one asked about
+    ("When did Aurora-2 launch?", "Aurora-1, the satellite Aurora-2 will replace, was still working.", False),
+    ("When did Aurora-2 launch?", "Aurora-1 was launched in 2009.", True),
+    ("Can I see the Boeing 737?", "I saw the Boeing 747 land.", True),
+])
+def test_a_sentence_about_another_numbered_instance_is_not_about_the_asked_one(nlp, question, sentence, other):
+    asked = Asked.of(question, nlp(question))
+    assert asked.names_another_instance(sentence) is other
+
+
+@pytest.mark.parametrize("question, sentence, answer, penalty", [
+    ("Who was the Carolina Panthers' quarterback?", "The backfield featured Pro Bowl running back Jonathan Stewart, "
+     "who led the team.", "Jonathan Stewart", OTHER_ROLE_PENALTY),
+    ("Who was the Carolina Panthers' quarterback?", "After each team punted, Panthers quarterback Cam Newton appeared "
+     "to complete a pass.", "Cam Newton", 0.0),
+    ("Which team won Super Bowl 50?", "The Bay Area last hosted Super Bowl XIX, won by the 49ers.", "the 49ers",
+     OTHER_INSTANCE_PENALTY),
+    ("Who is Kim expected to meet?", "Kim will meet Russian President Vladimir Putin.", "Russian President Vladimir Putin",
+     0.0),
+])
+def test_the_hand_set_prior_of_a_sentence(nlp, question, sentence, answer, penalty):
+    asked = Asked.of(question, nlp(question))
+    judged = asked.judge(nlp(sentence), answer, [], {})
+    assert judged.answer == answer and judged.prior == -penalty
