@@ -170,6 +170,12 @@ def test_a_question_whose_only_topic_is_a_bare_definite_noun_borrows_the_previou
     beat = Exchange("Which team did the Broncos beat in the AFC Championship Game?", "New England Patriots")
     assert rewrite_follow_up("What was the score?", [beat], nlp) == (
         "What was the score (the Broncos beat New England Patriots in the AFC Championship Game)?")
+    hanoi = Exchange("Where did Kim meet Trump by train?", "Hanoi, Vietnam")
+    assert rewrite_follow_up("How long was the journey?", [hanoi], nlp) == (
+        "How long was the journey (Kim met Trump by train in Hanoi)?")
+    assert rewrite_follow_up("When was the meeting?", [hanoi], nlp) == (
+        "When was the meeting (Kim met Trump by train in Hanoi)?")
+    assert rewrite_follow_up("How long was the journey to Hanoi?", [hanoi], nlp) == "How long was the journey to Hanoi?"
 
 
 # ---- nothing fits: ask back --------------------------------------------------------------------------------------

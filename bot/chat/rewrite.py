@@ -43,6 +43,7 @@ _HAPPEN = re.compile(r"^\s*(?P<wh>why|when|where|how)\s+(?:did|does|do|would|cou
                      r"(?:happen|occur|take place|come about)\w*\s*\??\s*$", re.I)
 _FINITE_VERB_TAGS = {"VB", "VBD", "VBP", "VBZ", "MD"}
 _BE_FORMS = {"is", "are", "was", "were"}
+_MEASURES = {"long", "many", "much", "far", "old", "big", "large", "high", "fast"}
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,15 @@ def _borrowed_topic(doc) -> bool:
     """'What was the score?', 'What is the reason?': a short question asking what a bare definite noun is leans on
     the previous exchange for whose it is."""
     words = [t for t in doc if not t.is_punct]
-    return (3 <= len(words) <= 5 and words[0].tag_ in ("WP", "WDT") and words[1].lower_ in _BE_FORMS
-            and words[2].lower_ == "the" and all(t.pos_ in ("NOUN", "ADJ") for t in words[3:]) and not doc.ents)
+    if doc.ents or len(words) < 3:
+        return False
+    # "How long was the journey?", "When was the meeting?": the same with a measure or a time or place asked for
+    wh = 2 if words[0].lower_ == "how" and words[1].lower_ in _MEASURES else 1
+    if wh == 1 and words[0].tag_ not in ("WP", "WDT") and words[0].lower_ not in ("when", "where"):
+        return False
+    rest = words[wh:]
+    return (len(rest) >= 3 and len(words) <= 4 + wh and rest[0].lower_ in _BE_FORMS and rest[1].lower_ == "the"
+            and all(t.pos_ in ("NOUN", "ADJ") for t in rest[2:]))
 
 
 def _elliptic_fragment(text: str, nlp) -> str | None:
