@@ -30,6 +30,7 @@ def test_a_sentence_about_another_numbered_instance_is_not_about_the_asked_one(n
      OTHER_INSTANCE_PENALTY),
     ("Who is Kim expected to meet?", "Kim will meet Russian President Vladimir Putin.", "Russian President Vladimir Putin",
      0.0),
+    ("Which satellite will Aurora-2 replace?", "The new satellite will take over from Aurora-1 in June.", "Aurora-1", 0.0),
 ])
 def test_the_hand_set_prior_of_a_sentence(nlp, question, sentence, answer, penalty):
     asked = Asked.of(question, nlp(question))

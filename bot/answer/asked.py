@@ -80,7 +80,8 @@ class Asked:
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
         planned = self.done and told_as_planned(doc, answer)
         prior -= PLANNED_FOR_DONE_PENALTY if planned else 0.0
-        prior -= OTHER_INSTANCE_PENALTY if self.names_another_instance(doc.text) else 0.0
+        # the other instance may be the answer itself ("Which satellite will Aurora-2 replace?" -> "Aurora-1")
+        prior -= OTHER_INSTANCE_PENALTY if self.names_another_instance(doc.text.replace(answer, " ")) else 0.0
         prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
         return Judged(answer, fits, planned, prior)
 
