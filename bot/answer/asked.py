@@ -33,6 +33,8 @@ OTHER_ROLE_PENALTY = 2.0
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
 _TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
+_ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
+_PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(quarter|half)\b|\b([QH])([1-4])\b", re.I)
 _NUMBERED = re.compile(r"\b((?:[A-Z][\w’']*\s+){0,3}[A-Z][\w’']*)[\s-]+([IVXLC]+|\d{1,3})\b")
 
 
@@ -80,24 +82,41 @@ class Asked:
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
         planned = self.done and told_as_planned(doc, answer)
         prior -= PLANNED_FOR_DONE_PENALTY if planned else 0.0
-        # the other instance may be the answer itself ("Which satellite will Aurora-2 replace?" -> "Aurora-1")
-        prior -= OTHER_INSTANCE_PENALTY if self.names_another_instance(doc.text.replace(answer, " ")) else 0.0
+        # the other instance may be the answer itself ("Which satellite will Aurora-2 replace?" -> "Aurora-1"); one
+        # that is not makes the sentence no answer at all (refused unless a close runner-up is about the asked one)
+        if self.names_another_instance(doc.text.replace(answer, " ")):
+            prior, fits = prior - OTHER_INSTANCE_PENALTY, False
         prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
         return Judged(answer, fits, planned, prior)
 
     def names_another_instance(self, sentence: str) -> bool:
         """``sentence`` numbers a name the question numbers ("Super Bowl XIX" for "Super Bowl 50") but never as asked."""
         for name, number in self.numbered:
-            words = r"\s+".join(re.escape(w) for w in name.split())
-            found = re.findall(words + r"s?[\s-]+([IVXLC]+|\d{1,3})\b", sentence)
+            if name in ("quarter", "half"):
+                found = [number for period, number in _periods(sentence) if period == name]
+            else:
+                words = r"\s+".join(re.escape(w) for w in name.split())
+                found = re.findall(words + r"s?[\s-]+([IVXLC]+|\d{1,3})\b", sentence)
             if found and number not in found:
                 return True
         return False
 
 
 def _numbered(question: str) -> tuple:
-    """The numbered names of ``question``; not "Can I" (a one-word name numbered "I" is the pronoun)."""
-    return tuple((name, number) for name, number in _NUMBERED.findall(question) if number != "I" or " " in name)
+    """The numbered names of ``question``, and the quarter or half of a year it asks about ("the fourth quarter",
+    "Q4": ("quarter", "4")); not "Can I" (a one-word name numbered "I" is the pronoun)."""
+    named = [(name, number) for name, number in _NUMBERED.findall(question) if number != "I" or " " in name]
+    return tuple(named + _periods(question))
+
+
+def _periods(text: str) -> list[tuple[str, str]]:
+    out = []
+    for ordinal, period, letter, digit in _PERIOD.findall(text):
+        if ordinal:
+            out.append((period.lower(), _ORDINALS[ordinal.lower()]))
+        elif digit in "12" or letter.upper() == "Q":
+            out.append(("quarter" if letter.upper() == "Q" else "half", digit))
+    return out
 
 
 def _role(question: str) -> str | None:
