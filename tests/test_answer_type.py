@@ -58,6 +58,8 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("count", "North Korea operates three trains.", "three trains", True),
     ("count", "The train is heavily armored.", "heavily armored", False),
     ("count", "The Vikings threw the ball on at least 69% of their snaps.", "at least 69% of their snaps", False),
+    ("count", "Week 4 was the first time all year the Vikings did not throw.", "the first time", False),
+    ("count", "He threw two touchdowns in Week 4.", "two touchdowns", True),
     ("percent", "The share stood at 86 percent.", "86 percent", True),
     ("date", "The launch was pushed back to April 23.", "April 23", True),
     ("date", "The Aurora-2 launch was pushed back.", "The Aurora-2 launch", False),
