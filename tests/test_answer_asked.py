@@ -15,6 +15,7 @@ from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
     ("When did Aurora-2 launch?", "Aurora-1, the satellite Aurora-2 will replace, was still working.", False),
     ("When did Aurora-2 launch?", "Aurora-1 was launched in 2009.", True),
     ("Can I see the Boeing 737?", "I saw the Boeing 747 land.", True),
+    ("Who was the Most Valuable Player of Super Bowl II?", "Bart Starr (MVP of Super Bowls I and II) appeared.", False),
     ("What was Uber's revenue in the fourth quarter?", "In the third quarter, Uber generated $394 million.", True),
     ("What was Uber's revenue in Q3?", "In the third quarter, Uber generated $394 million.", False),
 ])

@@ -112,10 +112,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
     if kind == "date":
         years = re.search(r"\b(?:1\d{3}|20\d{2})s?\b", text)  # not any number: "Aurora-2" dates nothing
         return any(e.label_ in ("DATE", "TIME") for e in entities) or bool(years) or bool(_DATE_WORDS.search(text))
-    if kind == "count":  # "how many touchdowns" is not answered by a share ("69% of their snaps") nor a rank ("first")
-        shares = any(e.label_ == "PERCENT" for e in entities) or bool(re.search(r"%|\bper ?cent\b", text, re.I))
-        cardinals = any((t.like_num or any(c.isdigit() for c in t.text)) and t.tag_ != "JJ" for t in tokens)
-        return (cardinals and not shares) or bool(_VAGUE_COUNTS.search(text))
+    if kind == "count":
+        return numbers or bool(_VAGUE_COUNTS.search(text))
     if kind == "origin":
         return bool(_STARTS.search(doc.text)) and fits("place", doc, start, end)
     if kind == "place":  # a place named as the phrase's head, not a modifier ("a U.S. official" names a person)

@@ -35,6 +35,8 @@ _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['
 _TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(quarter|half)\b|\b([QH])([1-4])\b", re.I)
+_ID = r"\b(?:[IVXLC]+|\d{1,3})\b"
+_IDS = _ID + r"(?:(?:\s*,\s*|\s*,?\s+(?:and|or|&|to|through)\s+)" + _ID + r")*"
 _NUMBERED = re.compile(r"\b((?:[A-Z][\w’']*\s+){0,3}[A-Z][\w’']*)[\s-]+([IVXLC]+|\d{1,3})\b")
 
 
@@ -96,7 +98,8 @@ class Asked:
                 found = [number for period, number in _periods(sentence) if period == name]
             else:
                 words = r"\s+".join(re.escape(w) for w in name.split())
-                found = re.findall(words + r"s?[\s-]+([IVXLC]+|\d{1,3})\b", sentence)
+                runs = re.findall(words + r"s?[\s-]+(" + _IDS + r")\b", sentence)  # "Super Bowls I and II"
+                found = [number for run in runs for number in re.findall(_ID, run)]
             if found and number not in found:
                 return True
         return False
