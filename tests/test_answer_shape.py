@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.answer.digest import _reassembled, wants_summary
+from bot.answer.digest import reassembled, wants_summary
 from bot.answer.qtype import question_profile
 from bot.answer.shape import (acted, as_sentence_answer, asks_action, complete_phrase, dateline_end, gives_reason,
                               points_back, unquoted, wants_sentence)
@@ -84,7 +84,7 @@ def test_summary_questions_are_recognised(question, summary):
 def test_an_article_rebuilt_from_its_chunks_keeps_every_offset():
     text = "First paragraph here.\n\nSecond one, longer. It goes on."
     chunks = [Chunk("a#0", "a", 0, 0, 21, text[0:21]), Chunk("a#1", "a", 1, 23, len(text), text[23:])]
-    rebuilt = _reassembled(chunks)
+    rebuilt = reassembled(chunks)
     assert len(rebuilt) == len(text) and rebuilt[23:] == text[23:] and rebuilt[:21] == text[:21]
 
 

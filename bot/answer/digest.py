@@ -40,7 +40,7 @@ def summary_answer(retrieval, chunks: list[Chunk], k: int = SUMMARY_SENTENCES) -
     if not chunks:
         return None
     chunks = sorted(chunks, key=lambda c: c.start)
-    text = _reassembled(chunks)
+    text = reassembled(chunks)
     picked = summarize(text, k=k)
     if not picked:
         return None
@@ -64,7 +64,7 @@ def summary_answer(retrieval, chunks: list[Chunk], k: int = SUMMARY_SENTENCES) -
     )
 
 
-def _reassembled(chunks: list[Chunk]) -> str:
+def reassembled(chunks: list[Chunk]) -> str:
     """The article text rebuilt from its chunks at their offsets (every non-blank character is in a chunk;
     the blanks between them come back as line breaks, so paragraphs stay paragraphs)."""
     out: list[str] = []
