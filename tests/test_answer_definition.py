@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.definition import asked_name, described
+from bot.answer.definition import as_someone, asked_name, described
 
 
 @pytest.mark.parametrize("question, name", [
@@ -33,3 +33,15 @@ def test_a_definition_question_names_what_it_asks_about(question, name):
 ])
 def test_the_answer_is_the_whole_description_of_the_asked_name(nlp, name, sentence, reader_answer, answer):
     assert described(nlp(sentence), reader_answer, name) == answer
+
+
+@pytest.mark.parametrize("sentence, answer, someone", [
+    ("The meeting between the two leaders is likely to take place in Vladivostok.", "between the two leaders",
+     "the two leaders"),
+    ("The plan was drawn up by the architect Anna Petrova.", "by the architect Anna Petrova", "the architect Anna Petrova"),
+    ("A pharmacy technician once qualified has to register as a professional on the council.",
+     "A pharmacy technician once qualified has to register as a professional", "A pharmacy technician once qualified"),
+    ("Denver linebacker Von Miller was named Super Bowl MVP.", "Denver linebacker Von Miller", "Denver linebacker Von Miller"),
+])
+def test_a_who_answer_is_a_noun_phrase(nlp, sentence, answer, someone):
+    assert as_someone(nlp(sentence), answer) == someone

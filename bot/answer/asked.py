@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, formed_answer
-from bot.answer.definition import asked_name, described
+from bot.answer.definition import as_someone, asked_name, described
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
                                  asks_about_the_expected, told_as_past, told_as_planned)
 from bot.answer.predicate import question_predicates, shares_predicate
@@ -78,6 +78,7 @@ class Asked:
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = acted(doc, answer) if self.action else answer
         answer = described(doc, answer, self.named) if self.named else answer
+        answer = as_someone(doc, answer) if self.profile.wh == "who" else answer
         prior = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in features)
         if not fits and self.kind in DEMOTED_KINDS:
             prior, fits = prior - DEMOTED_KINDS[self.kind], True

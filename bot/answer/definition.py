@@ -71,3 +71,22 @@ def _names(token, name: str) -> bool:
 
 def _end(token) -> int:
     return token.idx + len(token.text)
+
+
+def as_someone(doc, answer: str) -> str:
+    """A "who" answer made a noun phrase: without the preposition it opens with ("between the two leaders" -> "the two
+    leaders"), and a clause cut to its subject when it opens with it ("A pharmacy technician once qualified has to
+    register ..." -> "A pharmacy technician")."""
+    at = doc.text.find(answer) if answer else -1
+    inside = [t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else []
+    if len(inside) < 2:
+        return answer
+    if inside[0].pos_ == "ADP" and inside[0].dep_ in ("prep", "agent"):
+        objects = [c for c in inside[0].children if c.dep_ == "pobj" and c in inside]
+        if objects and objects[0].right_edge.i <= inside[-1].i:
+            return doc.text[inside[1].idx:at + len(answer)]
+    subject = next((t for t in inside if t.dep_ in ("nsubj", "nsubjpass") and t.head in inside
+                    and t.left_edge.i == inside[0].i and t.head.i > t.right_edge.i), None)
+    if subject is not None:
+        return doc.text[inside[0].idx:_end(subject.right_edge)]
+    return answer
