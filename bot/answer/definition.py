@@ -85,8 +85,9 @@ def as_someone(doc, answer: str) -> str:
         objects = [c for c in inside[0].children if c.dep_ == "pobj" and c in inside]
         if objects and objects[0].right_edge.i <= inside[-1].i:
             return doc.text[inside[1].idx:at + len(answer)]
-    subject = next((t for t in inside if t.dep_ in ("nsubj", "nsubjpass") and t.head in inside
-                    and t.left_edge.i == inside[0].i and t.head.i > t.right_edge.i), None)
-    if subject is not None:
-        return doc.text[inside[0].idx:_end(subject.right_edge)]
+    roots = [t for t in inside if t.head not in inside or t.head.i == t.i]  # the clause's verb, if the answer is one
+    subjects = [t for t in inside if t.dep_ in ("nsubj", "nsubjpass") and len(roots) == 1 and t.head == roots[0]
+                and t.head.i > t.right_edge.i]  # two when the parser splits one ("New York" and "based filmmakers")
+    if subjects and min(t.left_edge.i for t in subjects) == inside[0].i:
+        return doc.text[inside[0].idx:_end(doc[max(t.right_edge.i for t in subjects)])]
     return answer
