@@ -42,6 +42,8 @@ def test_the_answer_is_the_whole_description_of_the_asked_name(nlp, name, senten
     ("A pharmacy technician once qualified has to register as a professional on the council.",
      "A pharmacy technician once qualified has to register as a professional", "A pharmacy technician once qualified"),
     ("Denver linebacker Von Miller was named Super Bowl MVP.", "Denver linebacker Von Miller", "Denver linebacker Von Miller"),
+    ("After a Denver punt, Carolina drove to the 45-yard line.", "After a Denver punt, Carolina drove",
+     "After a Denver punt, Carolina drove"),  # a clause that opens with a phrase is left whole
     ("In the 1910s New York–based filmmakers were attracted to Jacksonville.", "New York–based filmmakers were attracted",
      "New York–based filmmakers"),
 ])

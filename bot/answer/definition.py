@@ -83,7 +83,7 @@ def as_someone(doc, answer: str) -> str:
         return answer
     if inside[0].pos_ == "ADP" and inside[0].dep_ in ("prep", "agent"):
         objects = [c for c in inside[0].children if c.dep_ == "pobj" and c in inside]
-        if objects and objects[0].right_edge.i <= inside[-1].i:
+        if objects and objects[0].right_edge.i >= max(t.i for t in inside if not t.is_punct):  # the answer is the phrase
             return doc.text[inside[1].idx:at + len(answer)]
     roots = [t for t in inside if t.head not in inside or t.head.i == t.i]  # the clause's verb, if the answer is one
     subjects = [t for t in inside if t.dep_ in ("nsubj", "nsubjpass") and len(roots) == 1 and t.head == roots[0]
