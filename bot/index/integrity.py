@@ -33,6 +33,7 @@ from bot.index.bm25 import BM25_DIR, read_ids
 from bot.settings import Settings
 
 SAMPLE = 20  # stored vectors looked up through the HNSW index
+NEIGHBOURS = 20  # nearest neighbours each looked-up vector asks for (see check_collection)
 PROBE_TIMEOUT = 600
 CHECKED = ".checked"
 
@@ -195,8 +196,12 @@ def check_collection(collection, dimension: int) -> dict:
             if any(len(v) != dimension for v in vectors):
                 problems.append(f"chroma: holds vectors that are not of size {dimension}")
             else:
-                found = collection.query(query_embeddings=vectors, n_results=1, include=["distances"])
-                if any(not d or d[0] > 1e-3 for d in found["distances"]):
+                # Several neighbours, not one: the search widens with them, and a corpus that repeats a chunk many
+                # times (boilerplate) holds as many identical vectors, among which a one-neighbour HNSW search can
+                # stall at another vector and a sound index would read as damaged.
+                found = collection.query(query_embeddings=vectors, n_results=min(NEIGHBOURS, len(ids)),
+                                         include=["distances"])
+                if any(not d or min(d) > 1e-3 for d in found["distances"]):
                     problems.append("chroma: its HNSW index does not find the stored vectors")
         except Exception as exc:
             problems.append(f"chroma: its HNSW index is unreadable ({_first_line(exc)})")
