@@ -30,7 +30,7 @@ PULIKOVSKY_SENTENCE = PULIKOVSKY_PASSAGE.split(". ")[1] + "."
 def lemma(nlp):
     from bot.chat.antecedents import lemma_of
 
-    return lambda token: lemma_of(token, nlp)
+    return lemma_of
 
 
 # ---- pronouns resolve by kind and role --------------------------------------------------------------------------

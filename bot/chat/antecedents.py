@@ -102,7 +102,7 @@ def collect(exchanges, nlp, follow_up: str = "") -> Antecedents:
         q = nlp(ex.question)
         sh = shape(q)
         answer = short_answer(ex.answer, nlp, asked_kind(ex.question))
-        result.statements.append((clause(sh, answer, lambda t: lemma_of(t, nlp)), ex))
+        result.statements.append((clause(sh, answer, lemma_of), ex))
         weight = -PER_AGE * age
         described = set(range(*sh.subject)) if sh.role == "attribute" and sh.subject and answer and \
             any(t.pos_ == "PROPN" for t in nlp(answer)) and not re.match(r"(?:the )?(?:name|title) of ",
@@ -164,13 +164,9 @@ def _add_answer(found, kind_votes, settled, question, sh, q, answer, nlp, weight
         _add(found, kind_votes, (f"{subject.text} and {text}", "group", True, "subject", 0.0), weight + FROM_QUESTION)
 
 
-def lemma_of(token, nlp) -> str:
-    """A word's base form from spaCy's rule lemmatizer (loaded but disabled in the shared pipeline)."""
-    try:
-        lemmatizer = nlp.get_pipe("lemmatizer")
-        return lemmatizer(nlp(token.doc.text))[token.i].lemma_ or token.lower_
-    except (KeyError, ValueError, IndexError):
-        return token.lower_
+def lemma_of(token) -> str:
+    """A word's base form: the shared pipeline lemmatizes (``bot.models.load_spacy``); without a lemmatizer, the word."""
+    return token.lemma_ or token.lower_
 
 
 def _add(found, votes, mention, score, votes_weight: float = 1.0) -> None:
