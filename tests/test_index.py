@@ -455,8 +455,11 @@ def test_chunk_metadata_carries_offsets_and_article_fields(tiny):
 
 
 def test_a_large_article_reports_its_own_chunking_progress(tiny, models):
-    paragraph = "The armored train left Pyongyang at dawn and crossed the border at night. " * 12
-    (tiny.corpus.dir / "big.txt").write_text("\n\n".join([paragraph.strip()] * 1200))
+    # Paragraphs that differ: one paragraph repeated makes thousands of identical vectors, among which Chroma's HNSW
+    # search can miss a stored vector, and the consistency check below then reads a sound index as damaged.
+    paragraphs = [f"On day {n} the armored train left station {n % 97} at dawn and crossed border post {n % 13} at "
+                  f"night, carrying crate {n * 7} of supplies for the winter. " * 7 for n in range(1200)]
+    (tiny.corpus.dir / "big.txt").write_text("\n\n".join(p.strip() for p in paragraphs))
     seen = []
     build(tiny, progress=lambda stage, done, total: seen.append((stage, done, total)), models=models)
     large = [(done, total) for stage, done, total in seen if stage == "chunking big.txt"]
