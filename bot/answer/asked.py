@@ -18,7 +18,7 @@ from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PEN
                                  asks_about_the_expected, told_as_past, told_as_planned)
 from bot.answer.predicate import question_predicates, shares_predicate
 from bot.answer.qtype import QuestionProfile, question_profile
-from bot.answer.shape import acted, asks_action
+from bot.answer.shape import acted, asks_action, located
 
 # Set by hand, not fitted: a numeric question ("how long", "when", "how many") answered with a span holding no such
 # number is the reader's most common unforced error on news, rarer in SQuAD (the fitted weight would be near zero;
@@ -130,7 +130,7 @@ def _role(question: str) -> str | None:
 
 def _titled_otherwise(doc, answer: str, role: str) -> bool:
     """``answer`` is a name right after a title in lower case that is not ``role`` ("running back Jonathan Stewart")."""
-    at = doc.text.find(answer) if answer else -1
+    at, _ = located(doc, answer)
     first = next((t for t in doc if t.idx >= at), None) if at >= 0 else None
     if first is None or not first.text[:1].isupper():
         return False

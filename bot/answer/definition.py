@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.shape import located
+
 _DEFINITION = re.compile(r"^\W*(?:who|what)\s+(?:is|was|are|were)\s+(?P<name>[^?]+?)\s*\??\s*$", re.I)
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9][\w.'’-]*|of|the|de|van|von|al|bin|la|le|da)$")
 MAX_WORDS = 25  # a longer description is a clause of its own, not an introduction: keep the reader's span
@@ -31,10 +33,9 @@ def asked_name(question: str) -> str | None:
 def described(doc, answer: str, name: str) -> str:
     """``answer`` (a slice of the parsed sentence ``doc``) widened to the whole appositive or copula complement
     that describes ``name``; anything else is returned as it is."""
-    at = doc.text.find(answer) if answer else -1
+    at, inside = located(doc, answer)
     if at < 0:
         return answer
-    inside = [t for t in doc if at <= t.idx < at + len(answer)]
     roots = [t for t in inside if t.head not in inside or t.head.i == t.i]
     if len(roots) != 1:
         return answer
@@ -77,8 +78,7 @@ def as_someone(doc, answer: str) -> str:
     """A "who" answer made a noun phrase: without the preposition it opens with ("between the two leaders" -> "the two
     leaders"), and a clause cut to its subject when it opens with it ("A pharmacy technician once qualified has to
     register ..." -> "A pharmacy technician")."""
-    at = doc.text.find(answer) if answer else -1
-    inside = [t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else []
+    at, inside = located(doc, answer)
     if len(inside) < 2:
         return answer
     if inside[0].pos_ == "ADP" and inside[0].dep_ in ("prep", "agent"):

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from bot.answer.shape import located
+
 # Set by hand on the seed article (the past reports outranked the expectation by 0.6 log-odds); SQuAD asks about
 # the past and is unchanged.
 PAST_FOR_EXPECTED_PENALTY = 2.0
@@ -32,8 +34,7 @@ def asks_about_the_expected(question: str) -> bool:
 def told_as_past(doc, answer: str) -> bool:
     """The short ``answer`` is told by the parsed sentence ``doc`` as what happened: the first verb above it is in the
     past tense or the perfect ("he met with President Xi Jinping", "has utilized his train for meetings with Putin")."""
-    at = doc.text.find(answer) if answer else -1
-    inside = [t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else []
+    at, inside = located(doc, answer)
     if not inside:
         return False
     token = min(inside, key=lambda t: len(list(t.ancestors)))
@@ -69,8 +70,7 @@ def told_as_planned(doc, answer: str) -> bool:
     """The short ``answer`` is a date something was set for, not when it happened: the first verb above it (its date's,
     if it has one) plans ("pushed back to April 23", "set for March 21"), is what was due ("had been due to lift off on
     April 9") or is in the future ("will launch the satellite on March 21")."""
-    at = doc.text.find(answer) if answer else -1
-    inside = [t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else []
+    at, inside = located(doc, answer)
     if not inside:
         return False
     dates = [e.root for e in doc.ents if e.label_ in ("DATE", "TIME") and at <= e.start_char < at + len(answer)]

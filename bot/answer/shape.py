@@ -104,13 +104,19 @@ def asks_action(question: str) -> bool:
     return bool(_ACTION.search(question))
 
 
+def located(doc, answer: str) -> tuple[int, list]:
+    """Where the short ``answer`` starts in the parsed sentence ``doc`` and the tokens that start inside it;
+    (-1, []) when it is empty or not in the sentence."""
+    at = doc.text.find(answer) if answer else -1
+    return at, ([t for t in doc if at <= t.idx < at + len(answer)] if at >= 0 else [])
+
+
 def acted(doc, answer: str) -> str:
     """A short answer that is the object of a verb, with that verb ("gasoline and heating oil" -> "rationed gasoline
     and heating oil"); ``doc`` is the parsed sentence. Anything else is returned as it is."""
-    at = doc.text.find(answer) if answer else -1
+    at, inside = located(doc, answer)
     if at < 0:
         return answer
-    inside = [t for t in doc if at <= t.idx < at + len(answer)]
     roots = [t for t in inside if t.head not in inside or t.head.i == t.i]
     if len(roots) != 1 or roots[0].dep_ not in ("dobj", "obj") or roots[0].head.pos_ != "VERB":
         return answer
