@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, formed_answer
 from bot.answer.definition import as_someone, asked_name, described
+from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, question_names
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
                                  asks_about_the_expected, told_as_past, told_as_planned)
 from bot.answer.predicate import question_predicates, shares_predicate
@@ -32,6 +33,7 @@ OTHER_INSTANCE_PENALTY = 3.0
 OTHER_ROLE_PENALTY = 2.0
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
+_NAME_QUESTIONS = frozenset({"who", "which", "where"})
 _TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
 _PERIOD = re.compile(r"\b(first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+(quarter|half)\b|\b([QH])([1-4])\b", re.I)
@@ -61,13 +63,14 @@ class Asked:
     predicates: dict  # the question's verbs with their nouns (``predicate.question_predicates``)
     numbered: tuple = ()  # numbered names it asks about, as (name, number): ("Super Bowl", "50")
     role: str | None = None  # the role a "Who was the team's quarterback?" asks about: "quarterback"
+    names: frozenset = frozenset()  # its proper nouns, which its answer is not (``echo.question_names``)
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
         """``doc``: the question parsed by the answerer's spaCy pipeline."""
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
-                   question_predicates(doc), _numbered(question), _role(question))
+                   question_predicates(doc), _numbered(question), _role(question), question_names(doc))
 
     def shares_predicate(self, doc) -> bool:
         return shares_predicate(self.predicates, doc)
@@ -75,6 +78,9 @@ class Asked:
     def judge(self, doc, answer: str, phrases: list, features: dict) -> Judged:
         """The sentence ``doc``'s short ``answer`` given the form asked for (among its ``phrases`` if need be), and the
         hand-set prior its sentence gets (``features``: the sentence model's, for the reader's type)."""
+        echoed = False
+        if self.profile.wh in _NAME_QUESTIONS:  # a name is asked for, and it is not one the question gives
+            answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = acted(doc, answer) if self.action else answer
         answer = described(doc, answer, self.named) if self.named else answer
@@ -90,6 +96,8 @@ class Asked:
         if self.names_another_instance(doc.text.replace(answer, " ")):
             prior, fits = prior - OTHER_INSTANCE_PENALTY, False
         prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
+        if echoed:  # re-picked, or nothing else of the sentence could answer
+            prior, fits = prior - ECHO_PENALTY, fits and not echoed_answer(doc, answer, self.names)
         return Judged(answer, fits, planned, prior)
 
     def names_another_instance(self, sentence: str) -> bool:

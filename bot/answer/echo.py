@@ -1,0 +1,71 @@
+"""An answer is not what the question already names.
+
+"Who said the visit's purpose was a meeting with Putin?": the reader, matching the sentence "The purpose of
+this visit is believed to be a meeting with Russian President Vladimir Putin, as indicated by a U.S.
+official.", picks the name it sees next to the question's words, Putin, whom the question itself names. A
+short answer whose names are all named by the question is replaced by another phrase of its sentence that
+does not echo it (of the asked type first: "a U.S. official"), and the sentence ranks a little lower; with
+no such phrase the sentence gives no answer of the asked form. A question that offers a choice ("Who is
+older, Kim or Putin?") names its answer, so it is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Set by hand, like the follow-ups' REPEAT_PENALTY: log-odds a sentence loses when its answer had to be re-picked.
+ECHO_PENALTY = 1.0
+_ASKING = frozenset({"which", "what", "whose"})  # "Which Super Bowl ...?" asks about the name that follows
+_CHOICE = re.compile(r"\bor\b", re.I)
+
+
+def question_names(doc) -> frozenset[tuple[str, ...]]:
+    """The names the question ``doc`` gives, as runs of proper nouns in lower case ("Genghis Khan" ->
+    ("genghis", "khan")); not the one it asks about ("Which Super Bowl ...?"), none when it offers a choice."""
+    if _CHOICE.search(doc.text):
+        return frozenset()
+    return frozenset(run for run, tokens in _runs(doc) if tokens[0].i == 0 or doc[tokens[0].i - 1].lower_ not in _ASKING)
+
+
+def _runs(tokens) -> list[tuple[tuple[str, ...], list]]:
+    """The runs of adjacent proper nouns of ``tokens``, as lower-case words and as tokens."""
+    out, run = [], []
+    for token in list(tokens) + [None]:
+        if token is not None and token.pos_ == "PROPN":
+            run.append(token)
+            continue
+        if run:
+            out.append((tuple(t.lower_ for t in run), run))
+        run = []
+    return out
+
+
+def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool:
+    """The stretch ``start``..``end`` of the sentence ``doc`` is a name the question gives: the name its head word
+    (the one the others hang from) ends is one of ``names``, or ends like one ("Russian President Vladimir Putin"
+    for "Putin"; not "Ögedei Khan" for "Genghis Khan", nor "a defector from Putin's security service")."""
+    tokens = [t for t in doc if start <= t.idx and t.idx + len(t) <= end]
+    heads = [t for t in tokens if not start <= t.head.idx < end or t.head is t]
+    if not heads or heads[0].pos_ != "PROPN":
+        return False
+    run = next(words for words, run_tokens in _runs(tokens) if heads[0] in run_tokens)
+    return any(run[-len(name):] == name for name in names)
+
+
+def echoed_answer(doc, answer: str, names: frozenset[str]) -> bool:
+    at = doc.text.find(answer)
+    return at >= 0 and echoes(doc, at, at + len(answer), names)
+
+
+def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[str]) -> tuple[str, bool]:
+    """``answer`` (a slice of ``doc.text``), or another of the sentence's ``phrases`` (``span.Span``) when it only
+    echoes the question's ``names`` (and is no part of it): a phrase of the asked type first, then the phrase model's best. Returns the
+    answer and whether the given one echoed (it stands when no other phrase does not)."""
+    if not echoed_answer(doc, answer, names):
+        return answer, False
+    at = doc.text.find(answer)  # a part of the echoed name ("Russian President") is no other answer
+    others = [p for p in phrases if p.text.strip() and not echoes(doc, p.start, p.end, names)
+              and (p.end <= at or at + len(answer) <= p.start)]
+    if not others:
+        return answer, True
+    return max(others, key=lambda p: (bool((p.features or {}).get("typed")), p.score)).text, True

@@ -1,0 +1,54 @@
+"""An answer is not a name the question already gives: "Who said ... Putin?" is not answered "Putin"."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answer.echo import beyond_the_question, echoes, question_names
+from bot.answer.qtype import question_profile
+from bot.answer.span import candidates
+
+SENTENCE = ("The purpose of this visit is believed to be a meeting with Russian President Vladimir Putin, "
+            "as indicated by a U.S. official.")
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Who said the visit was a meeting with Putin?", {("putin",)}),
+    ("Who did Genghis Khan assign as his successor?", {("genghis", "khan")}),
+    ("Which Super Bowl did Roger Goodell speak about?", {("roger", "goodell")}),  # asks about "Super Bowl"
+    ("Who is older, Kim or Putin?", set()),  # a choice: the answer is named by the question
+])
+def test_the_names_a_question_gives(nlp, question, names):
+    assert question_names(nlp(question)) == names
+
+
+@pytest.mark.parametrize("question, sentence, phrase, echoed", [
+    ("Who said the visit was a meeting with Putin?", SENTENCE, "Russian President Vladimir Putin", True),
+    ("Who said the visit was a meeting with Putin?", SENTENCE, "a U.S. official", False),
+    # the same last word names someone else, or the name only qualifies the answer
+    ("Who did Genghis Khan assign as his successor?", "Genghis Khan chose Ögedei Khan as his successor.",
+     "Ögedei Khan", False),
+    ("Who revealed that Putin travels by train?", "It was revealed by Gleb Karakulov, a defector from Putin's "
+     "secretive elite security service.", "Gleb Karakulov, a defector from Putin's secretive elite security service",
+     False),
+])
+def test_an_answer_echoes_the_question_when_its_head_is_a_name_the_question_gives(nlp, question, sentence, phrase,
+                                                                                  echoed):
+    doc = nlp(sentence)
+    at = sentence.index(phrase)
+    assert echoes(doc, at, at + len(phrase), question_names(nlp(question))) is echoed
+
+
+def test_an_echoed_answer_is_replaced_by_another_phrase_of_its_sentence_not_by_a_part_of_it(nlp):
+    question = "Who said the visit was a meeting with Putin?"
+    doc = nlp(SENTENCE)
+    phrases = candidates(doc, question_profile(question, nlp))
+    answer, echoed = beyond_the_question(doc, "Russian President Vladimir Putin", phrases, question_names(nlp(question)))
+    assert echoed and answer == "a U.S. official"
+    assert beyond_the_question(doc, "a U.S. official", phrases, question_names(nlp(question))) == ("a U.S. official", False)
+
+
+def test_the_engine_does_not_answer_with_the_questions_own_name(seed_engine):
+    answer = seed_engine.ask("Who said the visit's purpose was a meeting with Putin?")
+    assert answer.answerable and answer.answer == "a U.S. official"
+    assert "as indicated by a U.S. official" in answer.citations[0].quote
