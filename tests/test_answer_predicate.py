@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.predicate import question_predicates, shares_predicate
+from bot.answer.predicate import asked_object, object_of, question_predicates, shares_predicate
 
 
 @pytest.mark.parametrize("question, sentence, shares", [
@@ -28,3 +28,28 @@ def test_a_question_without_a_verb_of_its_own_has_no_predicate(nlp):
     assert question_predicates(nlp("Who is the leader of North Korea?")) == {}
     assert shares_predicate({}, nlp("Kim Jong Un is the leader of North Korea.")) is False
 
+
+
+@pytest.mark.parametrize("question, verb", [
+    ("What does the railway cross at the border with Russia?", "cross"),  # "cross" tagged a noun, parsed a verb
+    ("What did Kim borrow to travel to Singapore?", "borrow"),
+    ("What did Sweden do?", None),  # light verbs: the answer is the action, not an object
+    ("What is the plane called?", None),
+    ("What happened in 2011?", None),  # "what" is the subject
+])
+def test_a_what_question_may_ask_for_the_object_of_its_verb(nlp, question, verb):
+    assert asked_object(nlp(question)) == verb
+
+
+def test_the_object_of_a_verb_is_the_whole_phrase_it_governs(nlp):
+    sentence = ("The journey then proceeded along the country's aged railway system, tracing the eastern coast, "
+                "before eventually crossing a river that serves as the border between North Korea and Russia.")
+    doc = nlp(sentence)
+    start, end = object_of(doc, "cross")
+    assert sentence[start:end] == "a river that serves as the border between North Korea and Russia"
+    assert object_of(doc, "borrow") is None
+
+
+def test_a_what_question_about_a_verbs_object_is_answered_with_that_object_not_a_fragment(seed_engine):
+    answer = seed_engine.ask("What does the railway cross at the border with Russia?")
+    assert answer.answer == "a river that serves as the border between North Korea and Russia"

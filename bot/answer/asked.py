@@ -17,7 +17,7 @@ from bot.answer.definition import as_someone, asked_name, described
 from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, question_names
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
                                  asks_about_the_expected, told_as_past, told_as_planned)
-from bot.answer.predicate import question_predicates, shares_predicate
+from bot.answer.predicate import asked_object, object_of, question_predicates, shares_predicate
 from bot.answer.qtype import QuestionProfile, question_profile
 from bot.answer.shape import acted, asks_action, located
 
@@ -64,13 +64,15 @@ class Asked:
     numbered: tuple = ()  # numbered names it asks about, as (name, number): ("Super Bowl", "50")
     role: str | None = None  # the role a "Who was the team's quarterback?" asks about: "quarterback"
     names: frozenset = frozenset()  # its proper nouns, which its answer is not (``echo.question_names``)
+    object_verb: str | None = None  # "What does the railway cross?" asks for the object of "cross"
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
         """``doc``: the question parsed by the answerer's spaCy pipeline."""
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
-                   question_predicates(doc), _numbered(question), _role(question), question_names(doc))
+                   question_predicates(doc), _numbered(question), _role(question), question_names(doc),
+                   asked_object(doc))
 
     def shares_predicate(self, doc) -> bool:
         return shares_predicate(self.predicates, doc)
@@ -82,6 +84,7 @@ class Asked:
         if self.profile.wh in _NAME_QUESTIONS:  # a name is asked for, and it is not one the question gives
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
+        answer = self._the_object(doc, answer) if self.object_verb else answer
         answer = acted(doc, answer) if self.action else answer
         answer = described(doc, answer, self.named) if self.named else answer
         answer = as_someone(doc, answer) if self.profile.wh == "who" else answer
@@ -99,6 +102,14 @@ class Asked:
         if echoed:  # re-picked, or nothing else of the sentence could answer
             prior, fits = prior - ECHO_PENALTY, fits and not echoed_answer(doc, answer, self.names)
         return Judged(answer, fits, planned, prior)
+
+    def _the_object(self, doc, answer: str) -> str:
+        """For "What does X <verb>?", the object of that verb in the sentence, unless the answer is part of it."""
+        found = object_of(doc, self.object_verb)
+        at = doc.text.find(answer)
+        if found is None or (at >= 0 and found[0] <= at and at + len(answer) <= found[1]):
+            return answer
+        return doc.text[found[0]:found[1]]
 
     def names_another_instance(self, sentence: str) -> bool:
         """``sentence`` numbers a name the question numbers ("Super Bowl XIX" for "Super Bowl 50") but never as asked."""

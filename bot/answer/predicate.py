@@ -41,6 +41,32 @@ def shares_predicate(predicates: dict[str, frozenset[str]], sentence_doc) -> boo
     return False
 
 
+def asked_object(question_doc) -> str | None:
+    """The verb (lemma) whose object the question asks for: "What does the railway cross ...?" -> "cross"; None
+    for a light verb ("What did he do?", "What is it called?") or when "what" is no object."""
+    for token in question_doc:
+        verb = token.head
+        # a verb, or what the tagger took for a noun but the parse gives an auxiliary ("What does the railway cross")
+        is_verb = verb.pos_ == "VERB" or any(c.dep_ == "aux" for c in verb.children)
+        if token.lower_ == "what" and token.dep_ in ("dobj", "obj") and is_verb and verb.lemma_.lower() not in _LIGHT:
+            return verb.lemma_.lower()
+    return None
+
+
+def object_of(sentence_doc, verb_lemma: str) -> tuple[int, int] | None:
+    """Where, in the sentence ``sentence_doc``, the object of the verb ``verb_lemma`` is (character offsets), with
+    what hangs on it ("crossing a river that serves as the border" -> "a river that serves as the border"); None
+    when the sentence has no such verb with a noun for object."""
+    for verb in sentence_doc:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() != verb_lemma:
+            continue
+        obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.tag_ not in _PRONOUN_TAGS), None)
+        if obj is not None:
+            tokens = list(obj.subtree)
+            return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return None
+
+
 def _arguments(verb):
     """The verb's subject and objects, and the objects of its prepositions ("travel to Beijing")."""
     for child in verb.children:
