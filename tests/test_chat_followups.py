@@ -139,7 +139,10 @@ def test_a_bare_question_word_asks_the_previous_question_again_with_its_answer_i
     ("What was the price of oil before the 1973 embargo?", "And by March 1974?", "What was the price of oil by March 1974?"),
     ("Who did the radio play-by-play in Denver?", "What about in North Carolina?",
      "Who did the radio play-by-play in North Carolina?"),
-], ids=["owner", "same-head-noun", "name", "date", "place"])
+    # another attribute of the same thing: asked of it, not put in brackets after a "how many" that cannot answer it
+    ("How many people can Kim's plane carry?", "And its range?", "What is Kim's plane's range?"),
+    ("How many trips did Kim Jong Il make abroad?", "And his fears?", "What were Kim Jong Il's fears?"),
+], ids=["owner", "same-head-noun", "name", "date", "place", "its-attribute", "his-attribute-past"])
 def test_an_elliptic_follow_up_swaps_the_part_of_its_kind(nlp, previous, follow_up, expected):
     assert rewrite_follow_up(follow_up, [Exchange(previous, None)], nlp) == expected
 

@@ -21,7 +21,8 @@ def fill(previous: str, fragment: str, context: Antecedents, nlp, resolve) -> st
     """``previous`` with its part of the same kind as ``fragment`` replaced; ``resolve(doc, context)`` resolves
     pronouns in the fragment ("What about him?")."""
     prev = nlp(previous)
-    resolved, _ = resolve(nlp(fragment), context)
+    own = nlp(fragment)
+    resolved, _ = resolve(own, context)
     framed = nlp(f"And {resolved}?")  # NER reads a bare name better in a frame
     frag = framed[1:-1]
     body = previous.strip().rstrip("?").rstrip()
@@ -70,7 +71,15 @@ def fill(previous: str, fragment: str, context: Antecedents, nlp, resolve) -> st
         for chunk in prev.noun_chunks:
             if chunk.root.lower_ == noun.lower_ and not is_wh(chunk):
                 return previous[: chunk.start_char] + frag.text + previous[chunk.end_char:]
+        if own[0].tag_ == "PRP$" and resolved != own.text:  # "And its range?": another thing about the same one
+            return f"What {_be(prev, noun)} {resolved}?"
     return f"{body} ({frag.text})?"
+
+
+def _be(prev, noun) -> str:
+    """"is", "are", "was" or "were": the number of ``noun``, the tense of the previous question ``prev``."""
+    past = any(t.tag_ == "VBD" or t.lower_ in ("was", "were", "did") for t in prev)
+    return ("were" if past else "are") if noun.tag_ == "NNS" else ("was" if past else "is")
 
 
 def _is_subject(doc, span) -> bool:
