@@ -64,6 +64,15 @@ def test_the_subject_of_the_cited_sentence_outranks_the_person_the_question_aske
     assert rewrite_follow_up("In what year did he die?", [successor], nlp) == "In what year did Genghis Khan die?"
 
 
+def test_after_who_is_x_he_is_x_not_the_subject_of_the_sentence_that_describes_x(nlp):
+    passage = ("On the other hand, Russian President Vladimir Putin has opted to avoid air travel altogether. Instead, "
+               "he now exclusively utilizes a specially designed armored train for his journeys, as revealed by Gleb "
+               "Karakulov, a defector from Putin's secretive elite security service.")
+    described = Exchange("Who is Gleb Karakulov?", "a defector from Putin's secretive elite security service",
+                         passage[passage.index("Instead"):], passage)
+    assert rewrite_follow_up("What did he reveal?", [described], nlp) == "What did Gleb Karakulov reveal?"
+
+
 def test_a_pronoun_sentence_subject_is_read_back_into_the_passage(nlp):
     passage = ("Russian President Vladimir Putin has opted to avoid air travel altogether. Instead, he now exclusively "
                "utilizes a specially designed armored train, as revealed by Gleb Karakulov.")
