@@ -67,6 +67,7 @@ _PLACE_NOUNS = frozenset("city town village capital country state province regio
                          "port harbour harbor home house school university hospital church station airport base camp "
                          "building street road river sea ocean lake mountain valley field stadium forum summit "
                          "premises site office headquarters".split())
+_SITUATED = frozenset({"situate", "locate", "base", "lie", "sit", "stand", "house"})
 _CURRENCY = re.compile(r"[$£€¥₩₽]|\b(?:dollars?|euros?|pounds?|yen|yuan|won|rubles?|roubles?|rupees?|francs?|"
                        r"marks?|cents?|pence|USD|EUR|GBP)\b", re.I)
 _SPEED = re.compile(r"\b(?:per|an|a) (?:hour|second|minute)\b|\bmph\b|\bkm/h\b|\bkph\b|\bknots?\b|/h\b|\bmach\b", re.I)
@@ -120,6 +121,9 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         inside = {t.i for t in tokens}
         heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]
         heads += [c for t in heads if t.pos_ == "ADP" for c in t.children if c.dep_ == "pobj"]  # "in Dalian"
+        # a thing said to be somewhere: "a mausoleum situated on the outskirts of Pyongyang"
+        heads += [w for t in heads for c in t.children if c.dep_ == "acl" and c.lemma_.lower() in _SITUATED
+                  for w in c.subtree if w.ent_type_ in ("GPE", "LOC", "FAC")]
         return any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.lower_.removesuffix("s") in _PLACE_NOUNS
                    or t.lower_ in _PLACE_NOUNS or _placed(t) for t in heads)
     if kind == "duration":  # a length of time or a measure, not a point in time

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, formed_answer
+from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, fits, formed_answer
 from bot.answer.definition import as_someone, asked_name, described
 from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, question_names
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
@@ -73,6 +73,11 @@ class Asked:
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
                    asked_object(doc))
+
+    def has_form(self, doc, answer: str) -> bool:
+        """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
+        at = doc.text.find(answer)
+        return self.kind is None or (at >= 0 and fits(self.kind, doc, at, at + len(answer)))
 
     def shares_predicate(self, doc) -> bool:
         return shares_predicate(self.predicates, doc)

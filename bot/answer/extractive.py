@@ -27,6 +27,7 @@ from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability
 from bot.answer.asked import Asked
 from bot.answer.beyond import beyond, on_focus
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
+from bot.answer.demonstrative import through_antecedent
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.qa_model import Reading
 from bot.answer.qtype import QuestionProfile, expected_labels
@@ -191,6 +192,11 @@ class ExtractiveAnswerer:
                 start, end = complete_phrase(doc, start, end, sentence.phrases)
                 sentence.answer = sentence.text[start:end].strip()
             judged = asked.judge(doc, sentence.answer, sentence.phrases, sentence.features)
+            pointed = None if asked.has_form(doc, judged.answer) else through_antecedent(
+                sentence, doc, sentences, asked.kind, self.models.nlp)
+            if pointed is not None:  # "This mausoleum serves as ...": where the sentence before put the mausoleum
+                sentence.start, sentence.text = pointed.start, pointed.text
+                judged = asked.judge(pointed.doc, pointed.answer, [], sentence.features)
             sentence.answer, sentence.fits, sentence.planned = judged.answer, judged.fits, judged.planned
             sentence.fitted = log_odds(weights, sentence.features)
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + judged.prior
