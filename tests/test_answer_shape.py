@@ -32,6 +32,8 @@ def test_a_dateline_is_never_part_of_the_answer(sentence, body):
     ("How many carriages are there?", False), ("How did he die?", False), ("Who met Putin?", False),
     ("What does Yang Moo-jin say about Kim's visit?", True), ("What did the official reveal?", True),
     ("What did he say was the cause?", False), ("What did Kim say to do?", False),
+    ("What did he say to reporters?", True),
+    ("What did Konstantin Pulikovsky say the train carried?", False),  # asks what the train carried
 ])
 def test_questions_no_phrase_answers_get_a_sentence(question, sentence):
     assert wants_sentence(question) is sentence
@@ -64,6 +66,10 @@ def test_a_sentence_that_points_back_needs_the_one_before():
     ("Who ordered the attack on the caravan?",
      "Inalchuq, the governor of the Khwarezmian city of Otrar, attacked the caravan.",
      "Inalchuq, the governor", "Inalchuq, the governor"),
+    # a span does not end on the auxiliary that opens the rest of the clause
+    ("What type of steam engine doesn't need valves?",
+     "An oscillating cylinder steam engine is a variant of the simple expansion steam engine.",
+     "An oscillating cylinder steam engine is", "An oscillating cylinder steam engine"),
 ])
 def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_span, expected):
     doc = nlp(sentence)

@@ -64,6 +64,22 @@ def test_the_subject_of_the_cited_sentence_outranks_the_person_the_question_aske
     assert rewrite_follow_up("In what year did he die?", [successor], nlp) == "In what year did Genghis Khan die?"
 
 
+@pytest.mark.parametrize(("previous", "follow_up", "expected"), [
+    ("How many trains does North Korea run for its leader?", "What does the first one do?",
+     "What does the first train do?"),
+    ("What kind of plane does Kim use?", "Which one did Kim Jong Il use?", "Which plane did Kim Jong Il use?"),
+    ("Who won the race?", "Was Kim the one who trained hardest?", "Was Kim the one who trained hardest?"),  # "the one who"
+])
+def test_one_is_the_noun_the_previous_question_asked_about(nlp, previous, follow_up, expected):
+    assert rewrite_follow_up(follow_up, [Exchange(previous, "three")], nlp) == expected
+
+
+def test_it_in_what_kind_of_thing_is_it_points_back_but_not_in_what_time_is_it(nlp):
+    named = Exchange("What is the name of Kim's aircraft?", "Chammae-1")
+    assert rewrite_follow_up("What kind of plane is it?", [named], nlp) != "What kind of plane is it?"
+    assert rewrite_follow_up("What time is it?", [named], nlp) == "What time is it?"
+
+
 def test_after_who_is_x_he_is_x_not_the_subject_of_the_sentence_that_describes_x(nlp):
     passage = ("On the other hand, Russian President Vladimir Putin has opted to avoid air travel altogether. Instead, "
                "he now exclusively utilizes a specially designed armored train for his journeys, as revealed by Gleb "

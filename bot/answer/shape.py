@@ -36,9 +36,10 @@ _SENTENCE_QUESTION = re.compile(
     r"^\W*(?:why\b|how\s+come\b|what\s+happen(?:ed|s)?\b"
     r"|what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:reason|significance|purpose|impact|effect|point)s?\b"
     r"|describe\b|explain\b|in\s+what\s+way\b"
-    # "What does Yang say about the visit?": what someone said is a clause (not "What did he say was the cause?")
+    # "What does Yang say about the visit?": what someone said is a clause (not "What did he say was the cause?", nor
+    # "What did he say the train carried?", which asks what the train carried)
     r"|what\s+(?:does|did|do|has|have|had|will|would)\s+[^?]*\b(?:say|said|think|believe|argue|claim|warn|predict"
-    r"|suggest|reveal|announce|conclude)\b(?!\s+(?:is|was|are|were|to)\b)"
+    r"|suggest|reveal|announce|conclude)\b(?=\s*(?:(?:about|of|regarding|concerning|on|in|to\s+(?:the|a|an|his|her|their|its|reporters|journalists|[A-Z]))\b[^?]*)?\?*\s*$)"
     # "How does construction differ from manufacturing?": a comparison is a clause, not a phrase
     r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*\b(?:differ|different|compare[sd]?|similar|distinguish(?:ed)?)\b)",
     re.I,
@@ -138,12 +139,14 @@ def complete_phrase(doc, start: int, end: int, phrases: Sequence) -> tuple[int, 
 
 
 def _without_loose_ends(doc, start: int, end: int) -> tuple[int, int]:
-    """No answer opens with "of" or ends on a preposition, conjunction or article ("of Dalian in northeastern China
-    in" -> "Dalian in northeastern China"): those words belong to a phrase the answer cut."""
+    """No answer opens with "of" or ends on a preposition, conjunction, article or auxiliary ("of Dalian in northeastern
+    China in" -> "Dalian in northeastern China", "The aircraft used by Kim is" -> "The aircraft used by Kim"): those
+    words belong to a phrase the answer cut."""
     tokens = [t for t in doc if start <= t.idx and t.idx + len(t.text) <= end]
     while len(tokens) > 1 and tokens[0].lower_ == "of":
         tokens = tokens[1:]
-    while len(tokens) > 1 and tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ"):
+    while len(tokens) > 1 and (tokens[-1].pos_ in ("ADP", "CCONJ", "DET", "SCONJ") or tokens[-1].dep_ in ("aux", "ROOT")
+                               and tokens[-1].pos_ == "AUX"):
         tokens = tokens[:-1]
     if not tokens:
         return start, end

@@ -21,6 +21,7 @@ _DEMONSTRATIVE = {"that", "this"}
 _OBJECT_FORMS = {"him", "them"}
 _BE = {"is", "are", "was", "were", "be", "been", "being", "'s", "'re"}
 _TAKE = {"take", "takes", "took", "taken", "taking"}
+_CLOCK = {"time", "day", "date", "hour", "year", "month", "season", "weather"}
 _DO = {"do", "does", "did", "done", "doing"}
 _SAYING = {"reveal", "revealed", "reveals", "say", "said", "says", "report", "reported", "reports", "announce",
            "announced", "confirm", "confirmed", "claim", "claimed", "know", "knew", "think", "thought", "believe",
@@ -176,7 +177,8 @@ def expletive(token) -> bool:
         return True
     if head.lower_ in _DO and token.dep_ == "dobj":
         return True  # "why did he do it": the event, not a thing
-    return head.lower_ in _BE and any(c.dep_ == "attr" and is_wh(c.subtree) for c in head.children)
+    # "what time is it" points at nothing; "what kind of plane is it" at the plane
+    return head.lower_ in _BE and any(c.dep_ == "attr" and is_wh(c.subtree) and c.lemma_ in _CLOCK for c in head.children)
 
 
 def _place_there(token) -> bool:

@@ -43,6 +43,9 @@ _HAPPEN = re.compile(r"^\s*(?P<wh>why|when|where|how)\s+(?:did|does|do|would|cou
                      r"(?:happen|occur|take place|come about)\w*\s*\??\s*$", re.I)
 _FINITE_VERB_TAGS = {"VB", "VBD", "VBP", "VBZ", "MD"}
 _BE_FORMS = {"is", "are", "was", "were"}
+_ONE = re.compile(r"\b(?P<det>the|this|that|which|another|each)(?P<mod>(?:\s+(?!ones?\b)[\w-]+)?)\s+(?P<one>ones?)\b",
+                  re.I)
+_ASKING_FOR = {"many", "which", "what", "of"}  # "how many trains", "which train", "what kind of plane"
 _MEASURES = {"long", "many", "much", "far", "old", "big", "large", "high", "fast"}
 
 
@@ -89,6 +92,7 @@ def resolve_follow_up(question: str, history: Sequence, nlp) -> Resolution:
     if not history or not question.strip():
         return Resolution(question)
     exchanges = [h if isinstance(h, Exchange) else Exchange(h[0], h[1]) for h in history][-HISTORY_TURNS:]
+    question = _one_named(question, exchanges[-1].question, nlp)
     body = _DISCOURSE.sub("", question, count=1) if _DISCOURSE.match(question) else question
     context = collect(exchanges, nlp, body)
     latest, _ = context.statements[0]
@@ -170,6 +174,22 @@ def _elliptic_fragment(text: str, nlp) -> str | None:
            if t.pos_ != "PROPN"):
         return None  # a verb of its own: "What about flying makes Kim nervous?"
     return fragment
+
+
+def _one_named(question: str, previous: str, nlp) -> str:
+    """"one" given the noun it stands for, the one the previous question asked about: "How many trains ...?" + "What
+    does the first one do?" -> "What does the first train do?" (not a bare "the one", which may be "the one who")."""
+    match = _ONE.search(question)
+    if match is None or (match.group("det").lower() == "the" and not match.group("mod").strip()):
+        return question
+    prev = nlp(previous)
+    asked = [t for t in prev if t.pos_ == "NOUN" and t.i > 0 and prev[t.i - 1].lower_ in _ASKING_FOR
+             and t.lemma_ not in ("kind", "type", "sort")]
+    nouns = asked or [c.root for c in prev.noun_chunks if c.root.pos_ == "NOUN"]
+    if not nouns:
+        return question
+    noun = nouns[0].text if match.group("one").lower() == "ones" else nouns[0].lemma_
+    return question[:match.start("one")] + noun + question[match.end("one"):]
 
 
 def _fill_ellipsis(previous: str, fragment: str, context: Antecedents, nlp) -> str:
