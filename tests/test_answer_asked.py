@@ -40,3 +40,20 @@ def test_the_hand_set_prior_of_a_sentence(nlp, question, sentence, answer, penal
     judged = asked.judge(nlp(sentence), answer, [], {})
     assert judged.answer == answer and judged.prior == -penalty
     assert judged.fits is (penalty != OTHER_INSTANCE_PENALTY)
+
+
+def test_an_answer_in_another_item_of_a_list_gives_way_to_the_asked_ordinal_item(nlp):
+    sentence = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
+                "train housing the leader and his immediate entourage, and a third train designated for accommodating "
+                "everyone else.")
+    question = "What is the third train used for?"
+    asked = Asked.of(question, nlp(question))
+    doc = nlp(sentence)
+    judged = asked.judge(doc, "an advance train responsible for meticulously inspecting the rails", [], {})
+    assert judged.answer == "a third train designated for accommodating everyone else"
+    # asked about the advance train, or about a first train no item names: the answer stays
+    other = "What is the advance train responsible for?"
+    assert Asked.of(other, nlp(other)).judge(doc, "meticulously inspecting the rails", [], {}).answer == \
+        "meticulously inspecting the rails"
+    first = "What does the first train do?"
+    assert Asked.of(first, nlp(first)).judge(doc, "an advance train", [], {}).answer == "an advance train"

@@ -33,6 +33,8 @@ OTHER_INSTANCE_PENALTY = 3.0
 OTHER_ROLE_PENALTY = 2.0
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
+_ITEM_BREAK = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_ORDINAL_WORDS = frozenset("first second third fourth fifth sixth last final".split())
 _NAME_QUESTIONS = frozenset({"who", "which", "where"})
 _TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4", "1st": "1", "2nd": "2", "3rd": "3", "4th": "4"}
@@ -65,6 +67,7 @@ class Asked:
     role: str | None = None  # the role a "Who was the team's quarterback?" asks about: "quarterback"
     names: frozenset = frozenset()  # its proper nouns, which its answer is not (``echo.question_names``)
     object_verb: str | None = None  # "What does the railway cross?" asks for the object of "cross"
+    ordinals: tuple = ()  # the ordinal nouns it asks about: "the third train" -> (("third", "train"),)
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
@@ -72,7 +75,7 @@ class Asked:
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
-                   asked_object(doc))
+                   asked_object(doc), _ordinal_nouns(doc))
 
     def has_form(self, doc, answer: str) -> bool:
         """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
@@ -90,6 +93,7 @@ class Asked:
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = self._the_object(doc, answer) if self.object_verb else answer
+        answer = self._on_the_ordinal(doc, answer) if self.ordinals else answer
         answer = acted(doc, answer) if self.action else answer
         answer = described(doc, answer, self.named) if self.named else answer
         answer = as_someone(doc, answer) if self.profile.wh == "who" else answer
@@ -116,6 +120,23 @@ class Asked:
             return answer
         return doc.text[found[0]:found[1]]
 
+    def _on_the_ordinal(self, doc, answer: str) -> str:
+        """"What is the third train used for?" asked of a sentence that lists "an advance train responsible for ...,
+        the train housing the leader ..., and a third train designated for accommodating everyone else": an answer
+        in another item of the list (one that names the same noun) is replaced by the asked item."""
+        at = doc.text.find(answer)
+        items = _items(doc.text)
+        mine = next(((a, b) for a, b in items if a <= at and at + len(answer) <= b), None) if at >= 0 else None
+        for token in doc:
+            if mine is None or token.dep_ != "amod" or (token.lower_, token.head.lemma_.lower()) not in self.ordinals:
+                continue
+            asked = next(((a, b) for a, b in items if a <= token.idx < b), None)
+            noun = token.head.lemma_.lower()
+            names_it = any(t.lemma_.lower() == noun and mine[0] <= t.idx < mine[1] for t in doc)
+            if asked is not None and asked != mine and names_it:
+                return doc.text[asked[0]:asked[1]]
+        return answer
+
     def names_another_instance(self, sentence: str) -> bool:
         """``sentence`` numbers a name the question numbers ("Super Bowl XIX" for "Super Bowl 50") but never as asked."""
         for name, number in self.numbered:
@@ -128,6 +149,20 @@ class Asked:
             if found and number not in found:
                 return True
         return False
+
+
+def _items(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` between commas, "and" and "or": the items of any list it holds."""
+    cuts = [(m.start(), m.end()) for m in _ITEM_BREAK.finditer(text)]
+    bounds = [0] + [end for _, end in cuts]
+    ends = [start for start, _ in cuts] + [len(text.rstrip(".!?"))]
+    return list(zip(bounds, ends))
+
+
+def _ordinal_nouns(doc) -> tuple:
+    """("third", "train") for "the third train" in the question ``doc``."""
+    return tuple((t.lower_, t.head.lemma_.lower()) for t in doc
+                 if t.lower_ in _ORDINAL_WORDS and t.dep_ == "amod" and t.head.pos_ == "NOUN")
 
 
 def _numbered(question: str) -> tuple:
