@@ -52,3 +52,13 @@ def test_the_engine_does_not_answer_with_the_questions_own_name(seed_engine):
     answer = seed_engine.ask("Who said the visit's purpose was a meeting with Putin?")
     assert answer.answerable and answer.answer == "a U.S. official"
     assert "as indicated by a U.S. official" in answer.citations[0].quote
+
+
+def test_who_is_x_is_answered_by_what_describes_x_even_with_x_in_it(nlp):
+    from bot.answer.asked import Asked
+
+    question = "Who is Les Frazier?"
+    sentence = "The Jets have interviewed former Bills defensive coordinator Les Frazier for the job."
+    doc = nlp(sentence)
+    judged = Asked.of(question, nlp(question)).judge(doc, "former Bills defensive coordinator Les Frazier", [], {})
+    assert judged.answer == "former Bills defensive coordinator Les Frazier" and judged.fits

@@ -89,7 +89,9 @@ class Asked:
         """The sentence ``doc``'s short ``answer`` given the form asked for (among its ``phrases`` if need be), and the
         hand-set prior its sentence gets (``features``: the sentence model's, for the reader's type)."""
         echoed = False
-        if self.profile.wh in _NAME_QUESTIONS:  # a name is asked for, and it is not one the question gives
+        # a name is asked for, and it is not one the question gives ("Who is Les Frazier?" asks about the name it gives:
+        # "former Bills defensive coordinator Les Frazier" describes him)
+        if self.profile.wh in _NAME_QUESTIONS and not self.named:
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = self._the_object(doc, answer) if self.object_verb else answer
