@@ -129,8 +129,10 @@ class Asked:
         at = doc.text.find(answer)
         items = _items(doc.text)
         mine = next(((a, b) for a, b in items if a <= at and at + len(answer) <= b), None) if at >= 0 else None
+        if mine is None:  # the answer runs across items: no single item to replace
+            return answer
         for token in doc:
-            if mine is None or token.dep_ != "amod" or (token.lower_, token.head.lemma_.lower()) not in self.ordinals:
+            if token.dep_ != "amod" or (token.lower_, token.head.lemma_.lower()) not in self.ordinals:
                 continue
             asked = next(((a, b) for a, b in items if a <= token.idx < b), None)
             noun = token.head.lemma_.lower()

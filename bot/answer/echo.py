@@ -24,7 +24,8 @@ def question_names(doc) -> frozenset[tuple[str, ...]]:
     ("genghis", "khan")); not the one it asks about ("Which Super Bowl ...?"), none when it offers a choice."""
     if _CHOICE.search(doc.text):
         return frozenset()
-    return frozenset(run for run, tokens in _runs(doc) if tokens[0].i == 0 or doc[tokens[0].i - 1].lower_ not in _ASKING)
+    return frozenset(run for run, tokens in _runs(doc)
+                     if tokens[0].i == 0 or doc[tokens[0].i - 1].lower_ not in _ASKING)
 
 
 def _runs(tokens) -> list[tuple[tuple[str, ...], list]]:
@@ -52,18 +53,20 @@ def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool
     return any(run[-len(name):] == name for name in names)
 
 
-def echoed_answer(doc, answer: str, names: frozenset[str]) -> bool:
+def echoed_answer(doc, answer: str, names: frozenset[tuple[str, ...]]) -> bool:
+    """``answer`` (a slice of ``doc.text``) is a name the question gives (``echoes``)."""
     at = doc.text.find(answer)
     return at >= 0 and echoes(doc, at, at + len(answer), names)
 
 
-def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[str]) -> tuple[str, bool]:
+def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[tuple[str, ...]]) -> tuple[str, bool]:
     """``answer`` (a slice of ``doc.text``), or another of the sentence's ``phrases`` (``span.Span``) when it only
-    echoes the question's ``names`` (and is no part of it): a phrase of the asked type first, then the phrase model's best. Returns the
-    answer and whether the given one echoed (it stands when no other phrase does not)."""
-    if not echoed_answer(doc, answer, names):
+    echoes the question's ``names`` (and is no part of it): a phrase of the asked type first, then the phrase
+    model's best. Returns the answer and whether the given one echoed (it stands when no other phrase does not)."""
+    at = doc.text.find(answer)
+    if at < 0 or not echoes(doc, at, at + len(answer), names):
         return answer, False
-    at = doc.text.find(answer)  # a part of the echoed name ("Russian President") is no other answer
+    # a part of the echoed name ("Russian President") is no other answer
     others = [p for p in phrases if p.text.strip() and not echoes(doc, p.start, p.end, names)
               and (p.end <= at or at + len(answer) <= p.start)]
     if not others:

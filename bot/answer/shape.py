@@ -39,7 +39,8 @@ _SENTENCE_QUESTION = re.compile(
     # "What does Yang say about the visit?": what someone said is a clause (not "What did he say was the cause?", nor
     # "What did he say the train carried?", which asks what the train carried)
     r"|what\s+(?:does|did|do|has|have|had|will|would)\s+[^?]*\b(?:say|said|think|believe|argue|claim|warn|predict"
-    r"|suggest|reveal|announce|conclude)\b(?=\s*(?:(?:about|of|regarding|concerning|on|in|to\s+(?:the|a|an|his|her|their|its|reporters|journalists|[A-Z]))\b[^?]*)?\?*\s*$)"
+    r"|suggest|reveal|announce|conclude)\b(?=\s*(?:(?:about|of|regarding|concerning|on|in"
+    r"|to\s+(?:the|a|an|his|her|their|its|reporters|journalists|[A-Z]))\b[^?]*)?\?*\s*$)"
     # "How does construction differ from manufacturing?": a comparison is a clause, not a phrase
     r"|how\s+(?:does|do|did|is|are|was|were)\b[^?]*\b(?:differ|different|compare[sd]?|similar|distinguish(?:ed)?)\b)",
     re.I,

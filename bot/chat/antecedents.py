@@ -106,13 +106,13 @@ def collect(exchanges, nlp, follow_up: str = "") -> Antecedents:
         weight = -PER_AGE * age
         # "Who is the leader of North Korea?" -> "Kim Jong Un": the subject is what the answer names, no referent of
         # its own; "Who is Gleb Karakulov?" -> "a defector from Putin's ... service": the subject is the name described
-        described = set(range(*sh.subject)) if sh.role == "attribute" and sh.subject and answer and \
-            q[sh.subject[0]:sh.subject[1]].root.pos_ != "PROPN" and \
+        attribute = q[sh.subject[0]:sh.subject[1]] if sh.role == "attribute" and sh.subject else None
+        named = attribute is not None and attribute.root.pos_ == "PROPN"
+        described = set(range(*sh.subject)) if attribute is not None and not named and answer and \
             any(t.pos_ == "PROPN" for t in nlp(answer)) and not re.match(r"(?:the )?(?:name|title) of ",
                                                                         sh.subject_text(), re.I) else set()
-        named = q[sh.subject[0]:sh.subject[1]] if sh.subject and sh.role == "attribute" else None
-        if sh.wh_word == "who" and named is not None and named.root.pos_ == "PROPN":
-            settled[_key(named.text)] = "person"  # "Who is Gleb Karakulov?" is about a person, whatever NER says
+        if sh.wh_word == "who" and named:
+            settled[_key(attribute.text)] = "person"  # "Who is Gleb Karakulov?" is about a person, whatever NER says
         if sh.wh_word in ("which", "what", "whose"):
             described |= set(range(sh.wh_start, sh.wh_end))  # "which city" is what the answer fills
         for mention in mentions(q, sh.subject or (), skip_nouns_in=described):

@@ -178,7 +178,8 @@ def expletive(token) -> bool:
     if head.lower_ in _DO and token.dep_ == "dobj":
         return True  # "why did he do it": the event, not a thing
     # "what time is it" points at nothing; "what kind of plane is it" at the plane
-    return head.lower_ in _BE and any(c.dep_ == "attr" and is_wh(c.subtree) and c.lemma_ in _CLOCK for c in head.children)
+    return head.lower_ in _BE and any(c.dep_ == "attr" and c.lemma_ in _CLOCK and is_wh(c.subtree)
+                                      for c in head.children)
 
 
 def _place_there(token) -> bool:
