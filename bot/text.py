@@ -23,6 +23,16 @@ _ABBREVIATIONS = {
     "i.e", "u.s", "u.k", "u.n", "a.m", "p.m",
 }
 
+# A header line of a news export ("Source: TechCrunch", "URL: https://..."): about the article, never an answer.
+_METADATA_LINE = re.compile(
+    r"^\s*(?:source|published|updated|posted|date|authors?|by|url|link|category|categories|tags?|section)\s*:\s*\S",
+    re.I)
+
+
+def is_metadata_line(text: str) -> bool:
+    """``text`` (one segmented sentence) is a header line such as "Published: 2023-11-06" or "URL: https://..."."""
+    return "\n" not in text.strip() and bool(_METADATA_LINE.match(text))
+
 
 def paragraph_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     end = len(text) if end is None else end

@@ -57,3 +57,25 @@ def test_an_answer_in_another_item_of_a_list_gives_way_to_the_asked_ordinal_item
         "meticulously inspecting the rails"
     first = "What does the first train do?"
     assert Asked.of(first, nlp(first)).judge(doc, "an advance train", [], {}).answer == "an advance train"
+
+
+def test_the_second_of_a_list_is_the_second_item_that_names_the_noun(nlp):
+    sentence = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
+                "train housing the leader and his immediate entourage, and a third train designated for accommodating "
+                "everyone else.")
+    question = "Who travels on the second of the three trains?"
+    asked = Asked.of(question, nlp(question))
+    assert asked.ordinals == (("second", "train"),)
+    judged = asked.judge(nlp(sentence), "an advance train responsible for meticulously inspecting the rails", [], {})
+    assert judged.answer == "the train housing the leader and his immediate entourage"
+
+
+@pytest.mark.parametrize("text, items", [
+    ("a scout, the leader and his staff, and the rest", ["a scout", "the leader and his staff", "the rest"]),
+    ("a scout, the leader and the rest", ["a scout", "the leader", "the rest"]),
+    ("a scout and the rest", ["a scout", "the rest"]),
+])
+def test_list_items_keep_an_and_inside_an_item_when_the_list_has_a_serial_comma(text, items):
+    from bot.answer.asked import list_items
+
+    assert [text[a:b] for a, b in list_items(text)] == items

@@ -39,6 +39,40 @@ def test_an_answer_echoes_the_question_when_its_head_is_a_name_the_question_give
     assert echoes(doc, at, at + len(phrase), question_names(nlp(question))) is echoed
 
 
+@pytest.mark.parametrize("question, sentence, phrase, echoed", [
+    # a pair the question's own name is half of
+    ("Who will Kim meet in Vladivostok?", "The meeting between the two leaders is likely to take place in Vladivostok.",
+     "between the two leaders", True),
+    ("Who will Kim meet?", "Both leaders are expected in Vladivostok.", "Both leaders", True),
+    ("Who attended the summit?", "The two leaders attended the summit.", "The two leaders", False),  # names no one
+    # a title set beside the question's name describes it, in either order
+    ("Who will Kim Jong Un meet?", "Kim Jong Un, the current leader of North Korea, has met world leaders.",
+     "the current leader of North Korea", True),
+    ("Who did Kim Jong-un meet?", "The leader of North Korea, Kim Jong-un, met Chinese President Xi Jinping.",
+     "The leader of North Korea, Kim Jong-un", True),
+    ("Who did Kim Jong-un meet?", "The leader of North Korea, Kim Jong-un, met Chinese President Xi Jinping.",
+     "Chinese President Xi Jinping", False),
+])
+def test_a_pair_or_a_title_beside_the_questions_name_echoes_it(nlp, question, sentence, phrase, echoed):
+    doc = nlp(sentence)
+    at = sentence.index(phrase)
+    assert echoes(doc, at, at + len(phrase), question_names(nlp(question))) is echoed
+
+
+def test_a_pair_is_replaced_only_by_a_name_of_its_sentence(nlp):
+    question = "Who will Kim meet in Vladivostok?"
+    sentence = "According to U.S. reports, the meeting between the two leaders is likely to take place in Vladivostok."
+    doc = nlp(sentence)
+    phrases = candidates(doc, question_profile(question, nlp))
+    assert beyond_the_question(doc, "the two leaders", phrases, question_names(nlp(question))) == \
+        ("the two leaders", True)
+
+
+def test_the_engine_does_not_answer_who_kim_meets_with_the_pair_he_is_half_of(seed_engine):
+    answer = seed_engine.ask("Who will Kim meet in Vladivostok?")
+    assert "two leaders" not in answer.answer and "U.S. reports" not in answer.answer
+
+
 def test_an_echoed_answer_is_replaced_by_another_phrase_of_its_sentence_not_by_a_part_of_it(nlp):
     question = "Who said the visit was a meeting with Putin?"
     doc = nlp(SENTENCE)

@@ -78,6 +78,8 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("origin", "They met in Vladivostok, where they previously convened in April 2019.", "Vladivostok", False),
     ("origin", "The train left from Pyongyang at dawn.", "Pyongyang", True),
     ("origin", "The journey began at dawn on Tuesday.", "dawn on Tuesday", False),
+    # "from" tells where only of its own object
+    ("origin", "Putin will be in Vladivostok for the forum, scheduled from Sunday to Wednesday.", "Vladivostok", False),
 ])
 def test_an_answer_is_checked_against_the_form_asked_for(nlp, kind, sentence, answer, expected):
     start = sentence.index(answer)

@@ -79,7 +79,7 @@ _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
                          r"thurs|fri|satur|sun)day\b|\b(?:yesterday|today|tomorrow|tonight|spring|summer|autumn|winter|"
                          r"century|decade)\b", re.I)
 _STARTS = re.compile(r"\b(?:begin|began|begun|beginning|begins|start|started|starting|starts|commenc\w*|originat\w*|"
-                     r"depart\w*|set (?:off|out)|sets (?:off|out)|setting (?:off|out)|from)\b", re.I)
+                     r"depart\w*|set (?:off|out)|sets (?:off|out)|setting (?:off|out))\b", re.I)
 _QUOTES = "\"“”‘’«»"
 _NAMED_AS = re.compile(r"\s*,?\s*as\s+(?:its|their|his|her|the|a|an)\s", re.I)
 _LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "around", "across"})
@@ -116,7 +116,10 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
     if kind == "count":
         return numbers or bool(_VAGUE_COUNTS.search(text))
     if kind == "origin":
-        return bool(_STARTS.search(doc.text)) and fits("place", doc, start, end)
+        # "from" says where only of its own object: "left from Pyongyang", not "in Vladivostok ... from Sunday"
+        came_from = any(t.lower_ == "from" and (t.idx + len(t) <= start <= t.idx + len(t) + 1 or start <= t.idx < end)
+                        for t in doc)
+        return bool(_STARTS.search(doc.text) or came_from) and fits("place", doc, start, end)
     if kind == "place":  # a place named as the phrase's head, not a modifier ("a U.S. official" names a person)
         inside = {t.i for t in tokens}
         heads = [t for t in tokens if t.head.i not in inside or t.head.i == t.i]

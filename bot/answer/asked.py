@@ -33,7 +33,8 @@ OTHER_INSTANCE_PENALTY = 3.0
 OTHER_ROLE_PENALTY = 2.0
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
-_ITEM_BREAK = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
+_COMMA_BREAK = re.compile(r",\s*((?:and|or)\s+)?")
+_WORD_BREAK = re.compile(r"\s+(?:and|or)\s+")
 _ORDINAL_WORDS = frozenset("first second third fourth fifth sixth last final".split())
 _NAME_QUESTIONS = frozenset({"who", "which", "where"})
 _TITLE_POS = frozenset({"NOUN", "ADJ", "VERB", "ADV"})
@@ -127,17 +128,21 @@ class Asked:
         the train housing the leader ..., and a third train designated for accommodating everyone else": an answer
         in another item of the list (one that names the same noun) is replaced by the asked item."""
         at = doc.text.find(answer)
-        items = _items(doc.text)
+        items = list_items(doc.text)
         mine = next(((a, b) for a, b in items if a <= at and at + len(answer) <= b), None) if at >= 0 else None
         if mine is None:  # the answer runs across items: no single item to replace
             return answer
-        for token in doc:
-            if token.dep_ != "amod" or (token.lower_, token.head.lemma_.lower()) not in self.ordinals:
+        for word, noun in self.ordinals:
+            naming = [(a, b) for a, b in items if any(t.lemma_.lower() == noun and a <= t.idx < b for t in doc)]
+            if mine not in naming:
                 continue
-            asked = next(((a, b) for a, b in items if a <= token.idx < b), None)
-            noun = token.head.lemma_.lower()
-            names_it = any(t.lemma_.lower() == noun and mine[0] <= t.idx < mine[1] for t in doc)
-            if asked is not None and asked != mine and names_it:
+            said = next((t for t in doc if t.dep_ == "amod" and (t.lower_, t.head.lemma_.lower()) == (word, noun)), None)
+            if said is not None:  # "a third train designated for ..."
+                asked = next(((a, b) for a, b in items if a <= said.idx < b), None)
+            else:  # "an advance train ..., the train housing the leader ...": the second one named
+                place = _ORDINALS.get(word)
+                asked = naming[int(place) - 1] if place and int(place) <= len(naming) and len(naming) > 1 else None
+            if asked is not None and asked != mine:
                 return doc.text[asked[0]:asked[1]]
         return answer
 
@@ -155,18 +160,32 @@ class Asked:
         return False
 
 
-def _items(text: str) -> list[tuple[int, int]]:
-    """The stretches of ``text`` between commas, "and" and "or": the items of any list it holds."""
-    cuts = [(m.start(), m.end()) for m in _ITEM_BREAK.finditer(text)]
+def list_items(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` between commas, "and" and "or": the items of any list it holds. With a serial comma
+    ("A, B and B2, and C") an "and" inside an item does not end it."""
+    commas = [(m.start(), m.end()) for m in _COMMA_BREAK.finditer(text)]
+    words = [(m.start(), m.end()) for m in _WORD_BREAK.finditer(text)]
+    if commas and _COMMA_BREAK.match(text, commas[-1][0])[1]:  # the last comma has its "and": a serial comma
+        cuts = commas
+    else:
+        cuts = sorted(commas + [w for w in words if not commas or w[0] > commas[-1][0]])
     bounds = [0] + [end for _, end in cuts]
     ends = [start for start, _ in cuts] + [len(text.rstrip(".!?"))]
     return list(zip(bounds, ends))
 
 
 def _ordinal_nouns(doc) -> tuple:
-    """("third", "train") for "the third train" in the question ``doc``."""
-    return tuple((t.lower_, t.head.lemma_.lower()) for t in doc
-                 if t.lower_ in _ORDINAL_WORDS and t.dep_ == "amod" and t.head.pos_ == "NOUN")
+    """("third", "train") for "the third train" or "the third of the trains" in the question ``doc``."""
+    out = []
+    for t in doc:
+        if t.lower_ not in _ORDINAL_WORDS:
+            continue
+        if t.dep_ == "amod" and t.head.pos_ == "NOUN":
+            out.append((t.lower_, t.head.lemma_.lower()))
+        of = [c for p in t.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj" and c.pos_ == "NOUN"]
+        if of:
+            out.append((t.lower_, of[0].lemma_.lower()))
+    return tuple(out)
 
 
 def _numbered(question: str) -> tuple:

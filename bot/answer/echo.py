@@ -7,6 +7,10 @@ short answer whose names are all named by the question is replaced by another ph
 does not echo it (of the asked type first: "a U.S. official"), and the sentence ranks a little lower; with
 no such phrase the sentence gives no answer of the asked form. A question that offers a choice ("Who is
 older, Kim or Putin?") names its answer, so it is left alone.
+
+A pair told of as one ("the two leaders", "both leaders", "the pair") echoes too: "Who will Kim meet in
+Vladivostok?" is not answered by "the meeting between the two leaders", a pair the question's Kim is half of;
+only a name of the sentence may replace it ("U.S. reports" does not).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import re
 ECHO_PENALTY = 1.0
 _ASKING = frozenset({"which", "what", "whose"})  # "Which Super Bowl ...?" asks about the name that follows
 _CHOICE = re.compile(r"\bor\b", re.I)
+_PAIR_NOUNS = frozenset({"pair", "duo", "couple"})
 
 
 def question_names(doc) -> frozenset[tuple[str, ...]]:
@@ -44,13 +49,45 @@ def _runs(tokens) -> list[tuple[tuple[str, ...], list]]:
 def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool:
     """The stretch ``start``..``end`` of the sentence ``doc`` is a name the question gives: the name its head word
     (the one the others hang from) ends is one of ``names``, or ends like one ("Russian President Vladimir Putin"
-    for "Putin"; not "Ögedei Khan" for "Genghis Khan", nor "a defector from Putin's security service")."""
-    tokens = [t for t in doc if start <= t.idx and t.idx + len(t) <= end]
-    heads = [t for t in tokens if not start <= t.head.idx < end or t.head is t]
-    if not heads or heads[0].pos_ != "PROPN":
+    for "Putin"; not "Ögedei Khan" for "Genghis Khan", nor "a defector from Putin's security service"), or a title
+    set beside such a name."""
+    if names and is_pair(doc, start, end):
+        return True
+    tokens, heads = _heads(doc, start, end)
+    if not heads:
         return False
-    run = next(words for words, run_tokens in _runs(tokens) if heads[0] in run_tokens)
+    head = heads[0]
+    if head.pos_ != "PROPN":  # a title set beside a name: "Kim Jong Un, the current leader of North Korea"
+        beside = [head.head] if head.dep_ == "appos" else [c for c in head.children if c.dep_ == "appos"]
+        return any(t.pos_ == "PROPN" and _ends_like(_run_of(t), names) for t in beside)
+    return _ends_like(_run_of(head, tokens), names)
+
+
+def _run_of(token, tokens=None) -> tuple[str, ...]:
+    """The run of proper nouns (among ``tokens``, or of its sentence) that ``token`` is part of."""
+    return next(words for words, run in _runs(tokens if tokens is not None else token.doc) if token in run)
+
+
+def _ends_like(run: tuple[str, ...], names) -> bool:
     return any(run[-len(name):] == name for name in names)
+
+
+def _heads(doc, start: int, end: int) -> tuple[list, list]:
+    """The tokens of ``doc`` in ``start``..``end`` and those of them that hang from none of the others."""
+    tokens = [t for t in doc if start <= t.idx and t.idx + len(t) <= end]
+    while tokens and tokens[0].pos_ == "ADP":  # "between the two leaders" is the pair
+        start, tokens = tokens[0].idx + len(tokens[0]), tokens[1:]
+    return tokens, [t for t in tokens if not start <= t.head.idx < end or t.head is t]
+
+
+def is_pair(doc, start: int, end: int) -> bool:
+    """``start``..``end`` of ``doc`` is a pair told of as one: "the two leaders", "both leaders", "the pair"."""
+    heads = _heads(doc, start, end)[1]
+    if not heads:
+        return False
+    if heads[0].lower_ in _PAIR_NOUNS:
+        return any(c.lower_ == "the" for c in heads[0].children)
+    return heads[0].tag_ == "NNS" and any(c.lower_ in ("two", "both") for c in heads[0].children)
 
 
 def echoed_answer(doc, answer: str, names: frozenset[tuple[str, ...]]) -> bool:
@@ -69,6 +106,6 @@ def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[tuple[
     # a part of the echoed name ("Russian President") is no other answer
     others = [p for p in phrases if p.text.strip() and not echoes(doc, p.start, p.end, names)
               and (p.end <= at or at + len(answer) <= p.start)]
-    if not others:
-        return answer, True
+    if not others or (is_pair(doc, at, at + len(answer)) and not any((p.features or {}).get("typed") for p in others)):
+        return answer, True  # a pair stands for people named elsewhere: only someone named here replaces it
     return max(others, key=lambda p: (bool((p.features or {}).get("typed")), p.score)).text, True

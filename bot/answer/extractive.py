@@ -37,7 +37,7 @@ from bot.answer.windows import reading_windows
 from bot.models import Models
 from bot.retrieve import Retrieval
 from bot.settings import Settings
-from bot.text import sentence_spans, stem
+from bot.text import is_metadata_line, sentence_spans, stem
 from bot.types import HEADLINE_WORDS, Answer, Citation, Done, Evidence, Token
 
 PARSED_SENTENCES = 10  # spaCy parses this many best-matching sentences (8 left out a 9th that answered)
@@ -227,8 +227,8 @@ class ExtractiveAnswerer:
             chunk = ev.chunk
             for a, b in sentence_spans(chunk.text):
                 key = (chunk.article_id, chunk.start + a)
-                if key in seen:
-                    continue  # overlapping chunks repeat sentences
+                if key in seen or is_metadata_line(chunk.text[a:b]):
+                    continue  # overlapping chunks repeat sentences; "URL: https://..." answers nothing
                 seen.add(key)
                 out.append(Sentence(ev, rank, chunk.start + a, chunk.start + b, chunk.text[a:b]))
         return out
