@@ -34,6 +34,9 @@ def test_a_dateline_is_never_part_of_the_answer(sentence, body):
     ("What did he say was the cause?", False), ("What did Kim say to do?", False),
     ("What did he say to reporters?", True),
     ("What did Konstantin Pulikovsky say the train carried?", False),  # asks what the train carried
+    # yes or no: the sentence that settles it; a choice names its answer
+    ("Has Kim's plane ever flown as far as its maximum range?", True), ("Did Kim meet Trump in Hanoi?", True),
+    ("Is the train armored or not?", False),
 ])
 def test_questions_no_phrase_answers_get_a_sentence(question, sentence):
     assert wants_sentence(question) is sentence

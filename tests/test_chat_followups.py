@@ -102,6 +102,23 @@ def test_he_and_him_in_one_question_are_two_people(nlp):
     assert rewrite_follow_up("Where will he meet him?", [meet], nlp) == "Where will Kim Jong Un meet Vladimir Putin?"
 
 
+def test_him_is_not_the_named_subject_of_his_own_clause_by_a_longer_name(nlp):
+    # the answer as the reader gave it, clipped to open with Kim's full name
+    xi = Exchange("Which leader did Kim go to see four times in China?",
+                  "Kim Jong-un, traveled to China on four separate occasions to meet with Chinese President Xi Jinping",
+                  "Over the course of two years, the leader of North Korea, Kim Jong-un, traveled to China on four "
+                  "separate occasions to meet with Chinese President Xi Jinping.")
+    assert rewrite_follow_up("When Kim didn't take the train to see him, how did he travel?", [xi], nlp) == (
+        "When Kim didn't take the train to see President Xi Jinping, how did he travel?")
+
+
+def test_it_is_the_place_just_answered_rather_than_an_equally_salient_name(nlp):
+    hanoi = Exchange("Which city did Kim ride his train to for two and a half days to see Trump?", "Hanoi, Vietnam",
+                     "Additionally, for a meeting with Trump in Hanoi, Vietnam, Kim opted to take his train on a "
+                     "two-and-a-half day journey.")
+    assert rewrite_follow_up("What country is it in?", [hanoi], nlp) == "What country is Hanoi in?"
+
+
 def test_her_is_the_person_answered_not_the_one_the_question_says_is_he(nlp):
     married = Exchange("Whom did Temüjin marry when he was around 16?", "Börte")
     assert rewrite_follow_up("Who kidnapped her?", [married], nlp) == "Who kidnapped Börte?"

@@ -34,6 +34,9 @@ _DATELINE = re.compile(
 _DASH_AFTER_DATE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?[-\u2013\u2014]+\s+")
 _SENTENCE_QUESTION = re.compile(
     r"^\W*(?:why\b|how\s+come\b|what\s+happen(?:ed|s)?\b"
+    # a yes-or-no question ("Has it ever flown that far?"): the sentence that settles it, not a phrase of it
+    r"|(?:is|are|was|were|do|does|did|has|have|had|can|could|will|would|should|may|might|must)\s+"
+    r"(?![^?]*\bor\b)"
     r"|what\s+(?:is|was|are|were)\s+(?:the\s+)?(?:reason|significance|purpose|impact|effect|point)s?\b"
     r"|describe\b|explain\b|in\s+what\s+way\b"
     # "What does Yang say about the visit?": what someone said is a clause (not "What did he say was the cause?", nor
@@ -87,7 +90,8 @@ def dateline_end(text: str) -> int:
 
 
 def wants_sentence(question: str) -> bool:
-    """A question no short phrase answers: why, how (not how many/much/long...), what happened, describe."""
+    """A question no short phrase answers: why, how (not how many/much/long...), what happened, describe, and
+    yes-or-no questions (not a choice: "Is he older or younger?")."""
     return bool(_SENTENCE_QUESTION.search(question))
 
 

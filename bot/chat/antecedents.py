@@ -57,6 +57,7 @@ class Candidate:
     score: float = 0.0
     roles: set[str] = field(default_factory=set)  # "subject", "object"
     gender: str = ""  # "m" or "f" when the text says so
+    answered: bool = False  # it was an answer: of two equally salient candidates, the newer news
 
 
 @dataclass
@@ -82,7 +83,7 @@ class Antecedents:
         only = kinds if len(kinds) == 1 else set()
         fitting = [c for c in self.candidates if c.kind in kinds and _key(c.text) not in excluded
                    and (plural is None or c.plural == plural) and not (gender and c.gender and c.gender != gender)]
-        return sorted(((rank(c), c) for c in fitting), key=lambda pair: -pair[0])
+        return sorted(((rank(c), c) for c in fitting), key=lambda pair: (-pair[0], not pair[1].answered))
 
     @property
     def people(self) -> list[str]:
@@ -165,6 +166,8 @@ def _add_answer(found, kind_votes, settled, question, sh, q, answer, nlp, weight
     plural = " and " in answer or a[-1].tag_ in ("NNS", "NNPS")
     focus = (AS_SUBJECT if role == "subject" else 0.5) if named else -FROM_ANSWER
     _add(found, kind_votes, (text, kind, plural, role, focus), weight + FROM_ANSWER, votes_weight=4.0 if asked else 1.0)
+    if _key(text) in found:
+        found[_key(text)].answered = True
     subject = q[sh.subject[0]:sh.subject[1]] if sh.subject else None
     if kind == "person" and role == "object" and subject is not None and subject.root.pos_ == "PROPN":
         _add(found, kind_votes, (f"{subject.text} and {text}", "group", True, "subject", 0.0), weight + FROM_QUESTION)

@@ -11,6 +11,8 @@ nothing of its kind is reported, to be asked back.
 
 from __future__ import annotations
 
+import re
+
 from bot.chat.antecedents import Antecedents
 from bot.chat.mentions import MOTION_VERBS, entity_kind, is_wh, names
 
@@ -72,7 +74,10 @@ def _antecedent_for(token, context: Antecedents, chosen: list):
         same = [text for text, g in chosen if g == gender]
         if possessive and same:
             return with_possessive(same[-1], True)  # "did he make during his rule": his is he
-        found = context.best({"person", "name"}, role, None, exclude=own + [t for t, _ in chosen], gender=gender)
+        ranked = context.ranked({"person", "name"}, role, None, exclude=own + [t for t, _ in chosen], gender=gender)
+        # "When Kim didn't go to see him": an object pronoun is not its clause's named subject, by any longer name
+        # ("Kim Jong-un" for "Kim") either
+        found = next((c for _, c in ranked if not (is_object and any(_within(name, c.text) for name in own))), None)
         if found is None:
             return _NOTHING
         chosen.append((found.text, gender))
@@ -144,6 +149,12 @@ def _own_possessive(text: str, context: Antecedents) -> str:
         found = context.best(kinds)
         return with_possessive(found.text, True) + " " + rest if found is not None else "the " + rest
     return text
+
+
+def _within(name: str, text: str) -> bool:
+    """Every word of ``name`` is a word of ``text`` ("Kim" of "Kim Jong-un")."""
+    words = set(re.findall(r"\w+", text.lower()))
+    return bool(words) and set(re.findall(r"\w+", name.lower())) <= words
 
 
 def _person_like(span) -> bool:
