@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.predicate import asked_object, object_of, question_predicates, shares_predicate
+from bot.answer.predicate import asked_object, asked_possessed, object_of, owner_of, question_predicates, shares_predicate
 
 
 @pytest.mark.parametrize("question, sentence, shares", [
@@ -53,3 +53,28 @@ def test_the_object_of_a_verb_is_the_whole_phrase_it_governs(nlp):
 def test_a_what_question_about_a_verbs_object_is_answered_with_that_object_not_a_fragment(seed_engine):
     answer = seed_engine.ask("What does the railway cross at the border with Russia?")
     assert answer.answer == "a river that serves as the border between North Korea and Russia"
+
+
+@pytest.mark.parametrize("question, possessed", [
+    ("Which club's Jarrod Bowen and Mohammed Kudus scored to extend Manchester United's run?", "bowen"),
+    ("Whose train was laden with French wine?", "train"),
+    ("Which club did Jarrod Bowen join?", None),
+])
+def test_a_question_may_ask_for_the_owner_of_something(nlp, question, possessed):
+    assert asked_possessed(nlp(question)) == possessed
+
+
+def test_the_owner_is_the_possessive_before_the_thing_owned_without_its_s(nlp):
+    sentence = "Goals from West Ham’s Jarrod Bowen and Mohammed Kudus extended Manchester United’s miserable run."
+    at = owner_of(nlp(sentence), "bowen")
+    assert sentence[at[0]:at[1]] == "West Ham"
+    assert owner_of(nlp(sentence), "goal") is None
+
+
+def test_which_clubs_player_is_answered_with_the_club(nlp):
+    from bot.answer.asked import Asked
+
+    question = "Which club's Jarrod Bowen and Mohammed Kudus scored to extend Manchester United's miserable run?"
+    sentence = ("Goals from West Ham’s Jarrod Bowen and Mohammed Kudus extended Manchester United’s miserable run in "
+                "the English Premier League.")
+    assert Asked.of(question, nlp(question)).judge(nlp(sentence), "English", [], {}).answer == "West Ham"

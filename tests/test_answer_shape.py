@@ -8,8 +8,8 @@ import pytest
 
 from bot.answer.digest import reassembled, wants_summary
 from bot.answer.qtype import question_profile
-from bot.answer.shape import (acted, as_sentence_answer, asks_action, complete_phrase, dateline_end, gives_reason,
-                              points_back, unquoted, wants_sentence)
+from bot.answer.phrase import complete_phrase, unquoted, whole_entities
+from bot.answer.shape import acted, as_sentence_answer, asks_action, dateline_end, gives_reason, points_back, wants_sentence
 from bot.answer.span import candidates
 from bot.types import Chunk
 
@@ -73,6 +73,10 @@ def test_a_sentence_that_points_back_needs_the_one_before():
     ("What type of steam engine doesn't need valves?",
      "An oscillating cylinder steam engine is a variant of the simple expansion steam engine.",
      "An oscillating cylinder steam engine is", "An oscillating cylinder steam engine"),
+    # a constituent of the span's head does not drop the name it ends on
+    ("What is the Iñigo Quintero song that topped the chart?",
+     "Spanish artist Iñigo Quintero’s Si No Estás rose to the top of Spotify‘s Global Top 50 in late October.",
+     "Iñigo Quintero’s Si No Estás", "Iñigo Quintero’s Si No Estás"),
 ])
 def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_span, expected):
     doc = nlp(sentence)
@@ -80,6 +84,16 @@ def test_a_short_answer_is_a_complete_phrase(nlp, question, sentence, reader_spa
     phrases = candidates(doc, question_profile(question, nlp))
     a, b = complete_phrase(doc, start, start + len(reader_span), phrases)
     assert sentence[a:b] == expected
+
+
+def test_a_span_that_opens_inside_a_possessive_ending_starts_after_it(nlp):
+    # the reader's word pieces split "Il’s" into "Il", "’", "s": its span may open at that "s"
+    sentence = ("It was during one of these train journeys in 2011 that North Korea’s state media reported Kim Jong Il’s "
+                "sudden demise due to a heart attack.")
+    doc = nlp(sentence)
+    start = sentence.index("s sudden")
+    a, b = whole_entities(doc, start, len(sentence) - 1)
+    assert sentence[a:b] == "sudden demise due to a heart attack"
 
 
 @pytest.mark.parametrize("question, summary", [

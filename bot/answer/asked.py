@@ -17,7 +17,7 @@ from bot.answer.definition import as_someone, asked_name, described
 from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, question_names
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
                                  asks_about_the_expected, told_as_past, told_as_planned)
-from bot.answer.predicate import asked_object, object_of, question_predicates, shares_predicate
+from bot.answer.predicate import asked_object, asked_possessed, object_of, owner_of, question_predicates, shares_predicate
 from bot.answer.qtype import QuestionProfile, question_profile
 from bot.answer.shape import acted, asks_action, located
 
@@ -69,6 +69,7 @@ class Asked:
     names: frozenset = frozenset()  # its proper nouns, which its answer is not (``echo.question_names``)
     object_verb: str | None = None  # "What does the railway cross?" asks for the object of "cross"
     ordinals: tuple = ()  # the ordinal nouns it asks about: "the third train" -> (("third", "train"),)
+    possessed: str | None = None  # "Which club's Jarrod Bowen ...?" asks for the owner of "bowen"
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
@@ -76,7 +77,7 @@ class Asked:
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
-                   asked_object(doc), _ordinal_nouns(doc))
+                   asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc))
 
     def has_form(self, doc, answer: str) -> bool:
         """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
@@ -97,6 +98,8 @@ class Asked:
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = self._the_object(doc, answer) if self.object_verb else answer
         answer = self._on_the_ordinal(doc, answer) if self.ordinals else answer
+        owner = owner_of(doc, self.possessed) if self.possessed else None
+        answer = doc.text[owner[0]:owner[1]] if owner else answer  # "West Ham’s Jarrod Bowen" -> "West Ham"
         answer = acted(doc, answer) if self.action else answer
         answer = described(doc, answer, self.named) if self.named else answer
         answer = as_someone(doc, answer) if self.profile.wh == "who" else answer

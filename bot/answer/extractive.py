@@ -31,7 +31,8 @@ from bot.answer.demonstrative import through_antecedent
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.qa_model import Reading
 from bot.answer.qtype import QuestionProfile, expected_labels
-from bot.answer.shape import as_sentence_answer, asks_why, complete_phrase, wants_sentence, whole_entities
+from bot.answer.phrase import complete_phrase, whole_entities
+from bot.answer.shape import as_sentence_answer, asks_why, wants_sentence
 from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
 from bot.models import Models

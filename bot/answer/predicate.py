@@ -78,3 +78,27 @@ def _arguments(verb):
 
 def _lemma(token) -> str:
     return token.lemma_.lower()
+
+
+def asked_possessed(question_doc) -> str | None:
+    """What the question asks the owner of: "Which club's Jarrod Bowen scored?" -> "bowen", "Whose train ...?" ->
+    "train" (the possessed word, lower case); None when it asks no owner."""
+    for token in question_doc:
+        if token.lower_ == "whose" and token.dep_ == "poss":
+            return token.head.lower_
+        if token.lower_ in ("which", "what") and token.dep_ == "det" and token.head.dep_ == "poss":
+            return token.head.head.lower_
+    return None
+
+
+def owner_of(sentence_doc, possessed: str) -> tuple[int, int] | None:
+    """Where, in ``sentence_doc``, the owner of the word ``possessed`` is ("West Ham’s Jarrod Bowen" -> "West Ham"),
+    without its "’s"; None when no mention of it has an owner."""
+    for token in sentence_doc:
+        if token.lower_ != possessed and token.lemma_.lower() != possessed:
+            continue
+        owner = next((c for c in token.children if c.dep_ == "poss" and c.tag_ not in _PRONOUN_TAGS), None)
+        if owner is not None:
+            words = [t for t in owner.subtree if t.dep_ != "case"]
+            return words[0].idx, words[-1].idx + len(words[-1].text)
+    return None
