@@ -68,6 +68,21 @@ def test_a_pair_is_replaced_only_by_a_name_of_its_sentence(nlp):
         ("the two leaders", True)
 
 
+def test_a_name_the_echoed_answer_ran_on_to_replaces_it(nlp):
+    question = "What was the name of Watt's partner?"
+    sentence = ("The centrifugal governor was adopted by James Watt for use on a steam engine in 1788 after Watt’s "
+                "partner Boulton saw one at a flour mill.")
+    doc = nlp(sentence)
+    phrases = candidates(doc, question_profile(question, nlp))
+    answer = "James Watt for use on a steam engine in 1788 after Watt’s partner Boulton"
+    assert beyond_the_question(doc, answer, phrases, question_names(nlp(question))) == ("Boulton", True)
+
+
+def test_a_name_question_is_not_answered_with_a_name_it_gives(seed_engine):
+    answer = seed_engine.ask("What is the name of the U.S. official who said Kim would meet Putin?")
+    assert "Putin" not in answer.answer
+
+
 def test_the_engine_does_not_answer_who_kim_meets_with_the_pair_he_is_half_of(seed_engine):
     answer = seed_engine.ask("Who will Kim meet in Vladivostok?")
     assert "two leaders" not in answer.answer and "U.S. reports" not in answer.answer

@@ -38,6 +38,11 @@ from bot.text import stem
     ("Where will the summit take place?", "place"),
     ("How did the Mongols come to power?", None),
     ("By what means is imperialism administered?", None),
+    ("What is the starting price of the Steam Deck OLED?", "money"),
+    ("How much venture funding has Rainforest raised so far?", "money"),
+    ("What total revenue did Nike report for the quarter?", "money"),
+    ("What time will the Eastern Economic Forum start?", "clock"),
+    ("What time period saw the most growth?", None),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
     assert answer_kind(question) == kind
@@ -78,6 +83,8 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("origin", "They met in Vladivostok, where they previously convened in April 2019.", "Vladivostok", False),
     ("origin", "The train left from Pyongyang at dawn.", "Pyongyang", True),
     ("origin", "The journey began at dawn on Tuesday.", "dawn on Tuesday", False),
+    ("clock", "The Steam Deck OLED goes on sale on November 16th at 1pm ET.", "November 16th at 1pm ET", True),
+    ("clock", "Putin will attend the forum, scheduled from Sunday to Wednesday.", "Sunday to Wednesday", False),
     # "from" tells where only of its own object
     ("origin", "Putin will be in Vladivostok for the forum, scheduled from Sunday to Wednesday.", "Vladivostok", False),
 ])

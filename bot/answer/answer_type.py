@@ -23,8 +23,12 @@ from bot.text import stem
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
 
 _KINDS = [
-    ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged)\b"
-                         r"|\bwhat (?:is|was|were|are) the (?:cost|price)\b", re.I)),
+    ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged|funding|raise|raised|"
+                         r"revenue|income|profit|salary|fine|fined|price)\b"
+                         r"|\bwhat (?:is|was|were|are) the (?:\w+ )?(?:cost|price|salary|fee)\b"
+                         r"|\bwhat (?:total |net |quarterly |annual )?(?:revenue|income|profit|sales) did\b", re.I)),
+    # "What time will the forum start?": a time of day, not "Sunday to Wednesday"
+    ("clock", re.compile(r"^\W*(?:at\s+)?what time (?:will|did|does|do|is|was|are|were)\b", re.I)),
     ("speed", re.compile(r"\bhow fast\b|\b(?:what|which|at what) (?:top )?speed\b", re.I)),
     # Not "what is it called": that asks for a term as often as a name ("cultural imperialism").
     ("name", re.compile(r"\bwhat (?:is|was|are|were) (?:the )?names? of\b", re.I)),
@@ -49,7 +53,7 @@ _KINDS = [
 ]
 # A question of these kinds is refused when no close sentence has an answer of its form; the others
 # (a "when" answered "after the war" can be right) only look for one inside the best sentences.
-REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count"})
+REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count", "clock"})
 # Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
 # ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
 REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration", "means"})
@@ -81,6 +85,8 @@ _DATE_WORDS = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov
 _STARTS = re.compile(r"\b(?:begin|began|begun|beginning|begins|start|started|starting|starts|commenc\w*|originat\w*|"
                      r"depart\w*|set (?:off|out)|sets (?:off|out)|setting (?:off|out))\b", re.I)
 _QUOTES = "\"“”‘’«»"
+_CLOCK = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:a\.?m\b|p\.?m\b|am\b|pm\b|o['’]clock\b|ET\b|GMT\b|UTC\b)|\b(?:noon|midnight|"
+                    r"dawn|dusk|morning|afternoon|evening|night)\b", re.I)
 _NAMED_AS = re.compile(r"\s*,?\s*as\s+(?:its|their|his|her|the|a|an)\s", re.I)
 _LOCATIVE = frozenset({"in", "at", "near", "to", "from", "into", "outside", "inside", "around", "across"})
 # Nouns that name a vehicle on their own ("a Chinese plane"), and what else follows "by", "on" or "aboard" ("by air").
@@ -108,6 +114,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return any(e.label_ == "MONEY" for e in entities) or (numbers and bool(_CURRENCY.search(text)))
     if kind == "speed":
         return numbers and bool(_SPEED.search(text))
+    if kind == "clock":
+        return any(e.label_ == "TIME" for e in entities) or bool(_CLOCK.search(text))
     if kind == "percent":
         return any(e.label_ == "PERCENT" for e in entities) or (numbers and bool(re.search(r"%|\bper ?cent", text, re.I)))
     if kind == "date":

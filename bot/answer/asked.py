@@ -93,7 +93,7 @@ class Asked:
         echoed = False
         # a name is asked for, and it is not one the question gives ("Who is Les Frazier?" asks about the name it gives:
         # "former Bills defensive coordinator Les Frazier" describes him)
-        if self.profile.wh in _NAME_QUESTIONS and not self.named:
+        if (self.profile.wh in _NAME_QUESTIONS or self.kind == "name") and not self.named:
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = self._the_object(doc, answer) if self.object_verb else answer

@@ -63,6 +63,17 @@ def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool
     return _ends_like(_run_of(head, tokens), names)
 
 
+def _echoed_run(doc, start: int, end: int) -> tuple[int, int]:
+    """Where the name an echoing stretch is headed by lies, with the words before it that hang on it (the whole
+    stretch for a title or a pair)."""
+    tokens, heads = _heads(doc, start, end)
+    if not heads or heads[0].pos_ != "PROPN" or is_pair(doc, start, end):
+        return start, end
+    head = heads[0]
+    left = [t for t in head.subtree if t.i <= head.i and start <= t.idx]  # "Russian President Vladimir Putin"
+    return left[0].idx, head.idx + len(head)
+
+
 def _run_of(token, tokens=None) -> tuple[str, ...]:
     """The run of proper nouns (among ``tokens``, or of its sentence) that ``token`` is part of."""
     return next(words for words, run in _runs(tokens if tokens is not None else token.doc) if token in run)
@@ -103,9 +114,11 @@ def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[tuple[
     at = doc.text.find(answer)
     if at < 0 or not echoes(doc, at, at + len(answer), names):
         return answer, False
-    # a part of the echoed name ("Russian President") is no other answer
+    # a part of the echoed name ("Russian President") is no other answer; a name the answer ran on to may be
+    # ("James Watt ... after Watt’s partner Boulton")
+    first, last = _echoed_run(doc, at, at + len(answer))
     others = [p for p in phrases if p.text.strip() and not echoes(doc, p.start, p.end, names)
-              and (p.end <= at or at + len(answer) <= p.start)]
+              and (p.end <= first or last <= p.start)]
     if not others or (is_pair(doc, at, at + len(answer)) and not any((p.features or {}).get("typed") for p in others)):
         return answer, True  # a pair stands for people named elsewhere: only someone named here replaces it
     return max(others, key=lambda p: (bool((p.features or {}).get("typed")), p.score)).text, True
