@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answer.span import candidates
 from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
 
 
@@ -79,3 +80,14 @@ def test_list_items_keep_an_and_inside_an_item_when_the_list_has_a_serial_comma(
     from bot.answer.asked import list_items
 
     assert [text[a:b] for a, b in list_items(text)] == items
+
+
+def test_a_company_asked_for_is_picked_from_its_sentence_but_not_the_questions_own_name(nlp):
+    question = ("Ramon Fernandez, who warned that shipping rates were relatively low, is the chief financial officer "
+                "of which carrier?")
+    sentence = ("“Each actor will have to be responsible to ensure that the market remains reasonable amid rates that "
+                "are relatively low,” CMA CGM Chief Financial Officer Ramon Fernandez told reporters Friday.")
+    asked = Asked.of(question, nlp(question))
+    doc = nlp(sentence)
+    judged = asked.judge(doc, "Each actor", candidates(doc, asked.profile), {})
+    assert judged.fits and judged.answer == "CMA CGM"

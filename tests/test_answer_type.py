@@ -43,6 +43,7 @@ from bot.text import stem
     ("What total revenue did Nike report for the quarter?", "money"),
     ("What time will the Eastern Economic Forum start?", "clock"),
     ("What time period saw the most growth?", None),
+    ("Ramon Fernandez is the chief financial officer of which carrier?", "organisation"),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
     assert answer_kind(question) == kind
@@ -84,6 +85,7 @@ def test_questions_that_say_what_form_their_answer_takes(question, kind):
     ("origin", "The train left from Pyongyang at dawn.", "Pyongyang", True),
     ("origin", "The journey began at dawn on Tuesday.", "dawn on Tuesday", False),
     ("clock", "The Steam Deck OLED goes on sale on November 16th at 1pm ET.", "November 16th at 1pm ET", True),
+    ("organisation", "CMA CGM Chief Financial Officer Ramon Fernandez told reporters Friday.", "Friday", False),
     ("clock", "Putin will attend the forum, scheduled from Sunday to Wednesday.", "Sunday to Wednesday", False),
     # "from" tells where only of its own object
     ("origin", "Putin will be in Vladivostok for the forum, scheduled from Sunday to Wednesday.", "Vladivostok", False),

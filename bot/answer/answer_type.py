@@ -33,7 +33,8 @@ _KINDS = [
     # Not "what is it called": that asks for a term as often as a name ("cultural imperialism").
     ("name", re.compile(r"\bwhat (?:is|was|are|were) (?:the )?names? of\b", re.I)),
     ("organisation", re.compile(r"\b(?:which|what) (?:company|companies|firm|firms|corporation|manufacturer|"
-                                r"carmaker|shipyard|business|businesses)\b", re.I)),
+                                r"carmaker|automaker|shipyard|business|businesses|carrier|airline|bank|retailer|startup|"
+                                r"publisher|broadcaster|insurer|lender|brand)\b", re.I)),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
     ("duration", re.compile(r"\bhow long\b(?!\s+ago)", re.I)),
@@ -56,7 +57,7 @@ _KINDS = [
 REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count", "clock"})
 # Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
 # ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
-REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration", "means"})
+REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration", "means", "organisation"})
 # Kinds whose lack costs a sentence this much (log-odds) instead of refusing: "how long" is answered "20 hours"
 # or "6,650 km", rarely by a bare date ("April 2019"); "where" by a place, rarely by "as indicated by a U.S.
 # official" -- but a sentence may still answer in words. "where" costs more: the fitted model rates a sentence
@@ -143,7 +144,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
         return bool(_MEANS.search(text))
     if kind == "organisation":
         return any(e.label_ in ("ORG", "FAC", "NORP", "GPE") for e in entities) or (
-            any(t.pos_ == "PROPN" for t in tokens) and not any(e.label_ == "PERSON" for e in entities))
+            any(t.pos_ == "PROPN" and t.ent_type_ not in NUMERIC_LABELS for t in tokens)  # not "Friday"
+            and not any(e.label_ == "PERSON" for e in entities))
     if kind == "name":
         if _NAMED_AS.match(doc.text[end:]):
             return True  # "created the 50 fund as its philanthropic initiative": whatever its spelling, a name

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, fits, formed_answer
 from bot.answer.definition import as_someone, asked_name, described
-from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, question_names
+from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, echoes, question_names
 from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
                                  asks_about_the_expected, told_as_past, told_as_planned)
 from bot.answer.predicate import asked_object, asked_possessed, object_of, owner_of, question_predicates, shares_predicate
@@ -95,6 +95,7 @@ class Asked:
         # "former Bills defensive coordinator Les Frazier" describes him)
         if (self.profile.wh in _NAME_QUESTIONS or self.kind == "name") and not self.named:
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
+            phrases = [p for p in phrases if not echoes(doc, p.start, p.end, self.names)]  # nor is a phrase of the form
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         answer = self._the_object(doc, answer) if self.object_verb else answer
         answer = self._on_the_ordinal(doc, answer) if self.ordinals else answer
