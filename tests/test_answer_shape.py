@@ -188,3 +188,16 @@ def test_a_why_answer_that_gives_no_reason_comes_with_the_sentence_before_it():
 def test_what_someone_did_is_answered_with_the_verb(nlp, question, sentence, short, expected):
     answer = acted(nlp(sentence), short) if asks_action(question) else short
     assert answer == expected
+
+
+def test_a_why_answer_comes_with_a_next_sentence_that_points_back_and_gives_the_reason():
+    chunk = Chunk(id="c", article_id="k", index=0, title="Kim", start=0, end=0, text=(
+        "Putin, following his decision to invade Ukraine in early 2022, has opted to avoid air travel altogether.\n"
+        "Instead, he now exclusively utilizes a specially designed armored train for his journeys.\n"
+        "This change in transportation method reflects the heightened security concerns surrounding Putin."))
+    avoided, train, change = _sentences_of(chunk)
+    joined = as_sentence_answer(avoided, [avoided, train, change], why=True)
+    assert joined.answer == chunk.text and joined.end == change.end
+    # "opted to avoid" is what he chose, not why; "reflects the ... concerns" is why
+    assert not gives_reason(avoided.text) and gives_reason(change.text)
+    assert as_sentence_answer(avoided, [avoided, train], why=True).answer == avoided.text

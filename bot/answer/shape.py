@@ -48,9 +48,14 @@ _GIVES_REASON = re.compile(
     r"\b(?:because|since|due\s+to|owing\s+to|thanks\s+to|as\s+a\s+result|results?\s+(?:of|from)|resulted\s+from"
     r"|in\s+order\s+to|so\s+that|so\s+as\s+to|reasons?|caused\s+by|aimed\s+at|in\s+response\s+to|for\s+fear"
     r"|given\s+that|in\s+an\s+effort\s+to|motivated|prompted|to\s+(?:avoid|prevent|ensure|protect|safeguard|help"
-    r"|allow|keep|reduce|increase|improve|counter|punish|retaliate|stop))\b",
+    r"|allow|keep|reduce|increase|improve|counter|punish|retaliate|stop)|reflect(?:s|ed|ing)?|stem(?:s|med)?\s+from"
+    r"|driven\s+by|attribut(?:ed|able)\s+to)\b",
     re.I,
 )
+_TAKES_TO = frozenset("opt opts opted decide decides decided choose chooses chose chosen want wants wanted plan plans "
+                      "planned agree agrees agreed refuse refuses refused try tries tried hope hopes hoped expect "
+                      "expects expected need needs needed seek seeks sought vow vows vowed promise promised".split())
+REASON_LOOKAHEAD = 2  # sentences after a "why" answer's sentence that may give its reason
 # "This development is significant, as ...": the sentence needs the one before it. Not "It": "It was in
 # 2011 that ..." is a cleft sentence that stands alone.
 # "What did Sweden do?", "What did Heath ask the British to do?": the answer is what was done, a verb with its object
@@ -84,8 +89,13 @@ def asks_why(question: str) -> bool:
 
 
 def gives_reason(sentence: str) -> bool:
-    """The sentence states a reason ("because", "due to", "in order to", "aimed at safeguarding ...")."""
-    return bool(_GIVES_REASON.search(sentence))
+    """The sentence states a reason ("because", "due to", "in order to", "aimed at safeguarding ..."); "to avoid" after
+    a verb it completes ("opted to avoid air travel") is what was chosen, not why."""
+    for found in _GIVES_REASON.finditer(sentence):
+        before = sentence[:found.start()].split()
+        if not (found.group().lower().startswith("to") and before and before[-1].lower() in _TAKES_TO):
+            return True
+    return False
 
 
 def asks_action(question: str) -> bool:
@@ -134,7 +144,16 @@ def as_sentence_answer(best, sentences: list, why: bool = False):
     """``best`` (an answerer's sentence: ``.evidence``, ``.start``, ``.end``, ``.text``, ``.answer``) answering with its
     whole sentence (no dateline), joined to the sentence before it in the same chunk (of ``sentences``) when it opens
     by pointing back ("This development is significant, as ..."), or when ``why`` asks for a reason that it does not
-    give (the reason is then usually the sentence before it)."""
+    give (the reason is then usually the sentence before it, or one of the next two that points back to it and gives
+    one: "This change ... reflects the heightened security concerns ...")."""
+    if why and not gives_reason(best.text):  # "This change ... reflects the heightened security concerns": after it
+        after = sorted((s for s in sentences if s.evidence is best.evidence and s.start >= best.end),
+                       key=lambda s: s.start)[:REASON_LOOKAHEAD]
+        reason = next((s for s in after if points_back(s.text) and gives_reason(s.text)), None)
+        if reason is not None:
+            chunk = best.evidence.chunk
+            text = chunk.text[best.start - chunk.start: reason.end - chunk.start]
+            return replace(best, text=text, end=reason.end, answer=text[dateline_end(text):])
     joined = points_back(best.text) or (why and not gives_reason(best.text))
     previous = sentence_before(best, sentences) if joined else None
     if previous is None:
