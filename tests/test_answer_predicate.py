@@ -69,6 +69,10 @@ def test_the_owner_is_the_possessive_before_the_thing_owned_without_its_s(nlp):
     at = owner_of(nlp(sentence), "bowen")
     assert sentence[at[0]:at[1]] == "West Ham"
     assert owner_of(nlp(sentence), "goal") is None
+    # "the son of X": the name "of" gives, not the words before it
+    son = "Marshall will start freshman Cole Pennington, who is the son of former Marshall star QB Chad Pennington."
+    at = owner_of(nlp(son), "son")
+    assert son[at[0]:at[1]] == "QB Chad Pennington"
 
 
 def test_which_clubs_player_is_answered_with_the_club(nlp):

@@ -24,7 +24,7 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PE
 
 _KINDS = [
     ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged|funding|raise|raised|"
-                         r"revenue|income|profit|salary|fine|fined|price)\b"
+                         r"revenue|income|profit|salary|fine|fined)\b"
                          r"|\bwhat (?:is|was|were|are) the (?:\w+ )?(?:cost|price|salary|fee)\b"
                          r"|\bwhat (?:total |net |quarterly |annual )?(?:revenue|income|profit|sales) did\b", re.I)),
     # "What time will the forum start?": a time of day, not "Sunday to Wednesday"
@@ -110,7 +110,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
     text = doc.text[start:end]
     tokens = [t for t in doc if t.idx < end and t.idx + len(t.text) > start]
     entities = [e for e in doc.ents if e.start_char < end and e.end_char > start]
-    numbers = any(t.like_num or any(c.isdigit() for c in t.text) for t in tokens)  # "5½" too
+    # "5½" too; not the "Ten" of "Ten Hag", a name
+    numbers = any((t.like_num and t.pos_ != "PROPN") or any(c.isdigit() for c in t.text) for t in tokens)
     if kind == "money":
         return any(e.label_ == "MONEY" for e in entities) or (numbers and bool(_CURRENCY.search(text)))
     if kind == "speed":

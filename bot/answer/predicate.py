@@ -98,6 +98,13 @@ def owner_of(sentence_doc, possessed: str) -> tuple[int, int] | None:
         if token.lower_ != possessed and token.lemma_.lower() != possessed:
             continue
         owner = next((c for c in token.children if c.dep_ == "poss" and c.tag_ not in _PRONOUN_TAGS), None)
+        # "the son of former Marshall star QB Chad Pennington": the owner is the name "of" gives
+        of = [c for p in token.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
+        if owner is None and of and of[0].pos_ == "PROPN":
+            first = of[0]
+            while first.i > 0 and sentence_doc[first.i - 1].pos_ == "PROPN":  # the name, not "former ... star"
+                first = sentence_doc[first.i - 1]
+            return first.idx, of[0].idx + len(of[0].text)
         if owner is not None:
             words = [t for t in owner.subtree if t.dep_ != "case"]
             return words[0].idx, words[-1].idx + len(words[-1].text)
