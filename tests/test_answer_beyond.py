@@ -114,3 +114,18 @@ def test_the_focus_is_named_by_the_head_of_the_phrase_put_in(focus, elliptic, he
         assert {stem("job"), stem("construction")} <= found
     else:
         assert found == {stem(h) for h in heads}
+
+
+def test_what_a_pronoun_stood_for_inside_the_answer_given_is_all_that_was_given():
+    # "Which city ...?" -> "Hanoi, Vietnam"; "What country is it in?" ("it" = Hanoi): Vietnam is news, Hanoi is not
+    text = "Kim met Trump in Hanoi, Vietnam."
+
+    def phrase(words: str, score: float) -> Span:
+        return Span(text.index(words), text.index(words) + len(words), words, score)
+
+    sentence = _Sentence(text, "Vietnam", 2.0, [phrase("Vietnam", 1.0)])
+    assert beyond([sentence], ("Hanoi, Vietnam",), ("Hanoi",)) == [sentence]
+    assert sentence.answer == "Vietnam" and sentence.score == 2.0
+    again = _Sentence(text, "Hanoi", 2.0, [phrase("Hanoi", 1.0), phrase("Trump", 0.5)])
+    beyond([again], ("Hanoi, Vietnam",), ("Hanoi",))
+    assert again.answer == "Trump"

@@ -14,6 +14,7 @@ SENTENCE = ("The purpose of this visit is believed to be a meeting with Russian 
 
 @pytest.mark.parametrize("question, names", [
     ("Who said the visit was a meeting with Putin?", {("putin",)}),
+    ("Which part of China is Dalian in?", {("dalian",)}),  # answered by a part of China
     ("Who did Genghis Khan assign as his successor?", {("genghis", "khan")}),
     ("Which Super Bowl did Roger Goodell speak about?", {("roger", "goodell")}),  # asks about "Super Bowl"
     ("Who is older, Kim or Putin?", set()),  # a choice: the answer is named by the question
@@ -111,3 +112,20 @@ def test_who_is_x_is_answered_by_what_describes_x_even_with_x_in_it(nlp):
     doc = nlp(sentence)
     judged = Asked.of(question, nlp(question)).judge(doc, "former Bills defensive coordinator Les Frazier", [], {})
     assert judged.answer == "former Bills defensive coordinator Les Frazier" and judged.fits
+
+
+def test_an_echoed_answer_gives_way_to_what_the_span_held_beside_the_name_not_to_what_describes_it(nlp):
+    question = "Which part of China is Dalian in?"
+    sentence = "Kim embarked on his journey to the city of Dalian in northeastern China in 2018."
+    doc = nlp(sentence)
+    phrases = candidates(doc, question_profile(question, nlp))
+    assert beyond_the_question(doc, "Dalian in northeastern China", phrases, question_names(nlp(question)))[0] == \
+        "northeastern China"
+    question = "Which world leaders has Kim Jong Un met on his train?"
+    sentence = ("Kim Jong Un, the current leader of North Korea, who is 39 years old, has used his train for meetings "
+                "with world leaders, including Russian President Vladimir Putin.")
+    doc = nlp(sentence)
+    phrases = candidates(doc, question_profile(question, nlp))
+    answer = "Kim Jong Un, the current leader of North Korea, who is 39 years old"
+    repicked, echoed = beyond_the_question(doc, answer, phrases, question_names(nlp(question)))
+    assert echoed and "North Korea" not in repicked and "39" not in repicked

@@ -82,3 +82,10 @@ def test_which_clubs_player_is_answered_with_the_club(nlp):
     sentence = ("Goals from West Ham’s Jarrod Bowen and Mohammed Kudus extended Manchester United’s miserable run in "
                 "the English Premier League.")
     assert Asked.of(question, nlp(question)).judge(nlp(sentence), "English", [], {}).answer == "West Ham"
+
+
+def test_the_object_of_a_verb_the_tagger_took_for_a_noun(nlp):
+    sentence = ("This arduous and time-consuming route highlights the logistical challenges faced by high-level "
+                "diplomatic visits in the region.")
+    at = object_of(nlp(sentence), "highlight")
+    assert sentence[at[0]:at[1]] == "the logistical challenges faced by high-level diplomatic visits in the region"

@@ -119,6 +119,13 @@ def test_it_is_the_place_just_answered_rather_than_an_equally_salient_name(nlp):
     assert rewrite_follow_up("What country is it in?", [hanoi], nlp) == "What country is Hanoi in?"
 
 
+def test_it_somewhere_is_a_place_and_a_question_led_in_by_a_statement_asks_its_last_sentences_kind(nlp):
+    dalian = Exchange("In 2018 Kim flew abroad to see Xi Jinping. Which city did he go to?", "Dalian in northeastern China",
+                      "In a significant diplomatic move, when Kim Jong-un embarked on his journey to the city of Dalian "
+                      "in northeastern China in 2018 to meet with President Xi Jinping, it marked a historic occasion.")
+    assert rewrite_follow_up("Which part of China is it in?", [dalian], nlp) == "Which part of China is Dalian in?"
+
+
 def test_her_is_the_person_answered_not_the_one_the_question_says_is_he(nlp):
     married = Exchange("Whom did Temüjin marry when he was around 16?", "Börte")
     assert rewrite_follow_up("Who kidnapped her?", [married], nlp) == "Who kidnapped Börte?"

@@ -96,6 +96,9 @@ def beyond(pool: list, given: tuple[str, ...], focus: tuple[str, ...] = (), elli
     answer is (right after it)."""
     if not given:
         return pool
+    if not elliptic:  # "What country is it in?" of "Hanoi, Vietnam": only Hanoi, what "it" is, was given
+        given = tuple(part for g in given for part in [f for f in focus if _words(f).strip() and _words(f) in _words(g)]
+                      or [g])
     kept = []
     for sentence in pool:
         if repeats(sentence.answer, given):

@@ -26,11 +26,14 @@ _PAIR_NOUNS = frozenset({"pair", "duo", "couple"})
 
 def question_names(doc) -> frozenset[tuple[str, ...]]:
     """The names the question ``doc`` gives, as runs of proper nouns in lower case ("Genghis Khan" ->
-    ("genghis", "khan")); not the one it asks about ("Which Super Bowl ...?"), none when it offers a choice."""
+    ("genghis", "khan")); not the one it asks about ("Which Super Bowl ...?", "Which part of China ...?"), none when it
+    offers a choice."""
     if _CHOICE.search(doc.text):
         return frozenset()
+    # the asking phrase's own names: "Which part of China ...?" is answered by a part of China
+    asking = {t.i for w in doc if w.lower_ in _ASKING and w.dep_ == "det" for t in w.head.subtree}
     return frozenset(run for run, tokens in _runs(doc)
-                     if tokens[0].i == 0 or doc[tokens[0].i - 1].lower_ not in _ASKING)
+                     if (tokens[0].i == 0 or doc[tokens[0].i - 1].lower_ not in _ASKING) and tokens[0].i not in asking)
 
 
 def _runs(tokens) -> list[tuple[tuple[str, ...], list]]:
@@ -121,4 +124,9 @@ def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[tuple[
               and (p.end <= first or last <= p.start)]
     if not others or (is_pair(doc, at, at + len(answer)) and not any((p.features or {}).get("typed") for p in others)):
         return answer, True  # a pair stands for people named elsewhere: only someone named here replaces it
-    return max(others, key=lambda p: (bool((p.features or {}).get("typed")), p.score)).text, True
+    # what the reader's span held beside the name first ("Dalian in northeastern China" -> "northeastern China")
+    heads = _heads(doc, at, at + len(answer))[1]
+    titles = {t.idx for h in heads[:1] for c in h.children if c.dep_ in ("appos", "relcl", "acl") for t in c.subtree}
+    inside = [p for p in others if at <= p.start and p.end <= at + len(answer)
+              and not any(p.start <= i < p.end for i in titles)]
+    return max(inside or others, key=lambda p: (bool((p.features or {}).get("typed")), p.score)).text, True

@@ -58,7 +58,9 @@ def object_of(sentence_doc, verb_lemma: str) -> tuple[int, int] | None:
     what hangs on it ("crossing a river that serves as the border" -> "a river that serves as the border"); None
     when the sentence has no such verb with a noun for object."""
     for verb in sentence_doc:
-        if verb.pos_ != "VERB" or verb.lemma_.lower() != verb_lemma:
+        # a verb, or what the tagger took for a noun but the parse gives a subject ("This route highlights ...")
+        is_verb = verb.pos_ == "VERB" or any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+        if not is_verb or verb.lemma_.lower() != verb_lemma:
             continue
         obj = next((c for c in verb.children if c.dep_ in ("dobj", "obj") and c.tag_ not in _PRONOUN_TAGS), None)
         if obj is not None:

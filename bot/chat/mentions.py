@@ -229,5 +229,7 @@ def short_answer(answer: str | None, nlp, asked: str | None) -> str | None:
 
 
 def asked_kind(question: str) -> str | None:
-    """What kind of thing a question asks for: 'Who ...' a person, 'Where ...' a place, 'Which team ...' a group."""
-    return next((kind for pattern, kind in ASKED if pattern.search(question)), None)
+    """What kind of thing a question asks for: 'Who ...' a person, 'Where ...' a place, 'Which team ...' a group; of a
+    question led in by a statement ("In 2018 Kim flew to see Xi. Which city did he go to?"), its last sentence."""
+    asking = re.split(r"(?<=[.!?])\s+(?=[A-Z])", question.strip())[-1]
+    return next((kind for pattern, kind in ASKED if pattern.search(asking)), None)

@@ -94,7 +94,11 @@ def _antecedent_for(token, context: Antecedents, chosen: list):
     if low in _THING:
         if expletive(token) or _has_subject_phrase(before, plural=False):
             return None
-        found = context.best({"thing", "group", "name", "place"}, role, False, exclude=own)
+        # "Which part of China is it in?", "Where is it?": something somewhere, a place first
+        located = low == "it" and token.head.lemma_ == "be" and (_asks_where(token) or any(
+            c.dep_ == "prep" and c.lower_ in ("in", "near", "on") for c in token.head.children))
+        found = (context.best({"place"}, role, False, exclude=own) if located else None) or \
+            context.best({"thing", "group", "name", "place"}, role, False, exclude=own)
         if found is None:
             return _NOTHING
         return with_possessive(found.text, low == "its")
@@ -149,6 +153,10 @@ def _own_possessive(text: str, context: Antecedents) -> str:
         found = context.best(kinds)
         return with_possessive(found.text, True) + " " + rest if found is not None else "the " + rest
     return text
+
+
+def _asks_where(token) -> bool:
+    return any(t.lower_ == "where" for t in token.doc)
 
 
 def _within(name: str, text: str) -> bool:
