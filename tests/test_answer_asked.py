@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.span import candidates
 from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
+from bot.answer.span import candidates
 
 
 @pytest.mark.parametrize("question, sentence, other", [
@@ -43,10 +43,13 @@ def test_the_hand_set_prior_of_a_sentence(nlp, question, sentence, answer, penal
     assert judged.fits is (penalty != OTHER_INSTANCE_PENALTY)
 
 
-def test_an_answer_in_another_item_of_a_list_gives_way_to_the_asked_ordinal_item(nlp):
-    sentence = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
+THREE_TRAINS = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
                 "train housing the leader and his immediate entourage, and a third train designated for accommodating "
                 "everyone else.")
+
+
+def test_an_answer_in_another_item_of_a_list_gives_way_to_the_asked_ordinal_item(nlp):
+    sentence = THREE_TRAINS
     question = "What is the third train used for?"
     asked = Asked.of(question, nlp(question))
     doc = nlp(sentence)
@@ -61,9 +64,7 @@ def test_an_answer_in_another_item_of_a_list_gives_way_to_the_asked_ordinal_item
 
 
 def test_the_second_of_a_list_is_the_second_item_that_names_the_noun(nlp):
-    sentence = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
-                "train housing the leader and his immediate entourage, and a third train designated for accommodating "
-                "everyone else.")
+    sentence = THREE_TRAINS
     question = "Who travels on the second of the three trains?"
     asked = Asked.of(question, nlp(question))
     assert asked.ordinals == (("second", "train"),)
