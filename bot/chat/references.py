@@ -75,7 +75,7 @@ def _antecedent_for(token, context: Antecedents, chosen: list):
         if possessive and same:
             return with_possessive(same[-1], True)  # "did he make during his rule": his is he
         ranked = context.ranked({"person", "name"}, role, None, exclude=own + [t for t, _ in chosen], gender=gender)
-        # "When Kim didn't go to see him": an object pronoun is not its clause's named subject, by any longer name
+        # "When Kim didn't go to see him": an object pronoun is not a person the question names, by any longer name
         # ("Kim Jong-un" for "Kim") either
         found = next((c for _, c in ranked if not (is_object and any(_within(name, c.text) for name in own))), None)
         if found is None:
