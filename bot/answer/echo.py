@@ -54,11 +54,11 @@ def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool
     (the one the others hang from) ends is one of ``names``, or ends like one ("Russian President Vladimir Putin"
     for "Putin"; not "Ögedei Khan" for "Genghis Khan", nor "a defector from Putin's security service"), or a title
     set beside such a name."""
-    if names and is_pair(doc, start, end):
-        return True
     tokens, heads = _heads(doc, start, end)
     if not heads:
         return False
+    if names and _heads_a_pair(heads):
+        return True
     head = heads[0]
     if head.pos_ != "PROPN":  # a title set beside a name: "Kim Jong Un, the current leader of North Korea"
         beside = [head.head] if head.dep_ == "appos" else [c for c in head.children if c.dep_ == "appos"]
@@ -66,11 +66,10 @@ def echoes(doc, start: int, end: int, names: frozenset[tuple[str, ...]]) -> bool
     return _ends_like(_run_of(head, tokens), names)
 
 
-def _echoed_run(doc, start: int, end: int) -> tuple[int, int]:
-    """Where the name an echoing stretch is headed by lies, with the words before it that hang on it (the whole
-    stretch for a title or a pair)."""
-    tokens, heads = _heads(doc, start, end)
-    if not heads or heads[0].pos_ != "PROPN" or is_pair(doc, start, end):
+def _echoed_run(start: int, end: int, heads: list) -> tuple[int, int]:
+    """Where the name an echoing stretch (``start``..``end``, with its ``heads``) is headed by lies, with the words
+    before it that hang on it (the whole stretch for a title or a pair)."""
+    if not heads or heads[0].pos_ != "PROPN" or _heads_a_pair(heads):
         return start, end
     head = heads[0]
     left = [t for t in head.subtree if t.i <= head.i and start <= t.idx]  # "Russian President Vladimir Putin"
@@ -94,9 +93,9 @@ def _heads(doc, start: int, end: int) -> tuple[list, list]:
     return tokens, [t for t in tokens if not start <= t.head.idx < end or t.head is t]
 
 
-def is_pair(doc, start: int, end: int) -> bool:
-    """``start``..``end`` of ``doc`` is a pair told of as one: "the two leaders", "both leaders", "the pair"."""
-    heads = _heads(doc, start, end)[1]
+def _heads_a_pair(heads: list) -> bool:
+    """The first of a stretch's ``heads`` (``_heads``) heads a pair told of as one: "the two leaders", "both
+    leaders", "the pair"."""
     if not heads:
         return False
     if heads[0].lower_ in _PAIR_NOUNS:
@@ -119,13 +118,13 @@ def beyond_the_question(doc, answer: str, phrases: list, names: frozenset[tuple[
         return answer, False
     # a part of the echoed name ("Russian President") is no other answer; a name the answer ran on to may be
     # ("James Watt ... after Watt’s partner Boulton")
-    first, last = _echoed_run(doc, at, at + len(answer))
+    heads = _heads(doc, at, at + len(answer))[1]
+    first, last = _echoed_run(at, at + len(answer), heads)
     others = [p for p in phrases if p.text.strip() and not echoes(doc, p.start, p.end, names)
               and (p.end <= first or last <= p.start)]
-    if not others or (is_pair(doc, at, at + len(answer)) and not any((p.features or {}).get("typed") for p in others)):
+    if not others or (_heads_a_pair(heads) and not any((p.features or {}).get("typed") for p in others)):
         return answer, True  # a pair stands for people named elsewhere: only someone named here replaces it
     # what the reader's span held beside the name first ("Dalian in northeastern China" -> "northeastern China")
-    heads = _heads(doc, at, at + len(answer))[1]
     titles = {t.idx for h in heads[:1] for c in h.children if c.dep_ in ("appos", "relcl", "acl") for t in c.subtree}
     inside = [p for p in others if at <= p.start and p.end <= at + len(answer)
               and not any(p.start <= i < p.end for i in titles)]
