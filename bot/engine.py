@@ -81,15 +81,16 @@ class Engine:
 
     def stream(self, question: str, standalone: str | None = None, filters: Filters | None = None,
                k: int | None = None, as_of: dt.date | None = None, given: tuple[str, ...] = (),
-               focus: tuple[str, ...] = (), elliptic: bool = False) -> Iterator[Token | Done]:
+               focus: tuple[str, ...] = (), elliptic: bool = False, after: tuple = ()) -> Iterator[Token | Done]:
         """The answer's text as it is written (``Token``s), then ``Done`` with the checked ``Answer``.
         ``as_of`` (default today): evidence published after it is never used. ``given``: answers an elliptic
         follow-up asks beyond ("And in 2010?" after "75.8%"), not to be repeated; ``focus``: what a follow-up put in
         ("the British" in "And the British?"), which the answering sentence should be about, all the more when
-        ``elliptic`` (the follow-up swapped it into the previous question)."""
+        ``elliptic`` (the follow-up swapped it into the previous question); ``after``: the citations of the answer a
+        follow-up follows."""
         request = {"question": question, "standalone": standalone, "filters": filters or Filters(), "k": k,
                    "as_of": as_of, "given": tuple(given), "focus": tuple(focus),
-                   "elliptic": elliptic}
+                   "elliptic": elliptic, "after": tuple(after)}
         yield from self.chain().stream(request)
 
     def ask(self, question: str, standalone: str | None = None, filters: Filters | None = None,
@@ -105,7 +106,8 @@ class Engine:
         self.reader.refresh()  # a finished rebuild is picked up here, between questions
         return Query(question, standalone, request["filters"], request["k"] or self.settings.retrieval.k,
                      as_of=as_of, time=question_time(standalone, as_of), given=request.get("given", ()),
-                     focus=request.get("focus", ()), elliptic=request.get("elliptic", False))
+                     focus=request.get("focus", ()), elliptic=request.get("elliptic", False),
+                     after=request.get("after", ()))
 
     def _retrieve(self, query: Query):
         return self.reader.search(query)

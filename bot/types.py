@@ -189,6 +189,7 @@ class Query:
     given: tuple[str, ...] = ()  # answers already given that this follow-up asks beyond ("And in 2010?")
     focus: tuple[str, ...] = ()  # what a follow-up put in ("the British", "in North Carolina"): the answer is about it
     elliptic: bool = False  # the follow-up swapped ``focus`` into the previous question ("And the British?")
+    after: tuple = ()  # the ``Citation``s of the answer a follow-up follows: it is most likely about the same passage
 
 
 # Events of a streamed answer; front ends decide how to show each.

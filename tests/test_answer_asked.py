@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
+from bot.answer.modality import LATER_EVENT_PENALTY
 from bot.answer.span import candidates
 
 
@@ -41,6 +42,20 @@ def test_the_hand_set_prior_of_a_sentence(nlp, question, sentence, answer, penal
     judged = asked.judge(nlp(sentence), answer, [], {})
     assert judged.answer == answer and judged.prior == -penalty
     assert judged.fits is (penalty != OTHER_INSTANCE_PENALTY)
+
+
+LATER_VISIT = ("Kim's trip to Russia may be followed by a subsequent visit to China, where he would meet with President "
+               "Xi Jinping.")
+
+
+@pytest.mark.parametrize("question, penalty", [
+    ("Who is Kim expected to meet if he goes to Russia?", LATER_EVENT_PENALTY),  # Xi belongs to the later visit
+    ("Who would Kim meet in China?", 0.0),  # asked about that later visit
+    ("Who would Kim meet after Russia?", 0.0),
+])
+def test_an_answer_told_of_a_later_event_does_not_answer_a_question_about_the_first(nlp, question, penalty):
+    judged = Asked.of(question, nlp(question)).judge(nlp(LATER_VISIT), "President Xi Jinping", [], {})
+    assert judged.answer == "President Xi Jinping" and judged.prior == -penalty
 
 
 THREE_TRAINS = ("These three trains consist of an advance train responsible for meticulously inspecting the rails, the "
@@ -92,3 +107,11 @@ def test_a_company_asked_for_is_picked_from_its_sentence_but_not_the_questions_o
     doc = nlp(sentence)
     judged = asked.judge(doc, "Each actor", candidates(doc, asked.profile), {})
     assert judged.fits and judged.answer == "CMA CGM"
+
+
+def test_a_count_is_what_a_change_went_to_unless_the_question_asks_where_it_started(nlp):
+    sentence = "Brightwell has lowered the number of jobs it will cut to 950, from 1,150, after reaching a deal."
+    now = "How many jobs is Brightwell still planning to cut?"
+    assert Asked.of(now, nlp(now)).judge(nlp(sentence), "1,150", [], {}).answer == "950"
+    before = "How many jobs was Brightwell originally planning to cut?"
+    assert Asked.of(before, nlp(before)).judge(nlp(sentence), "1,150", [], {}).answer == "1,150"

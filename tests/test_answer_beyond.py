@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 
-from bot.answer.beyond import OFF_FOCUS_PENALTY, REPEAT_PENALTY, beyond, focus_heads, on_focus, repeats
+from bot.answer.beyond import (
+    NEAR_PREVIOUS_PRIOR, OFF_FOCUS_PENALTY, REPEAT_PENALTY, beyond, focus_heads, near_previous, on_focus, repeats,
+)
 from bot.answer.span import Span
 from bot.text import stem
 
@@ -129,3 +132,31 @@ def test_what_a_pronoun_stood_for_inside_the_answer_given_is_all_that_was_given(
     again = _Sentence(text, "Hanoi", 2.0, [phrase("Hanoi", 1.0), phrase("Trump", 0.5)])
     beyond([again], ("Hanoi, Vietnam",), ("Hanoi",))
     assert again.answer == "Trump"
+
+
+def test_the_sentences_the_previous_answer_cited_and_their_neighbours_rank_higher():
+    chunk = SimpleNamespace(article_id="a")
+    sentences = [SimpleNamespace(evidence=SimpleNamespace(chunk=chunk), start=s, end=s + 10, score=0.0, formed=True,
+                                 answer="Xi Jinping") for s in (0, 10, 20, 30, 40)]
+    cited = (SimpleNamespace(article_id="a", start=20, end=30),)
+    pool = near_previous(list(sentences), sentences, cited)
+    assert [s.score for s in sentences] == [0.0, NEAR_PREVIOUS_PRIOR, NEAR_PREVIOUS_PRIOR, NEAR_PREVIOUS_PRIOR, 0.0]
+    assert {s.start for s in pool[:3]} == {10, 20, 30}
+    assert near_previous(list(sentences), sentences, ()) == sentences  # no follow-up: unchanged
+
+
+def test_a_sentence_near_the_previous_answer_without_an_answer_of_the_asked_form_is_not_raised():
+    chunk = SimpleNamespace(article_id="a")
+    untyped = SimpleNamespace(evidence=SimpleNamespace(chunk=chunk), start=0, end=10, score=0.0, formed=False,
+                              answer="a U.S. official")
+    near_previous([untyped], [untyped], (SimpleNamespace(article_id="a", start=0, end=10),))
+    assert untyped.score == 0.0
+
+
+def test_a_sentence_near_the_previous_answer_whose_answer_restates_the_question_is_not_raised():
+    chunk = SimpleNamespace(article_id="a")
+    restating = SimpleNamespace(evidence=SimpleNamespace(chunk=chunk), start=0, end=10, score=0.0, formed=True,
+                                answer="the United States pulled out of the Bretton Woods Accord")
+    near_previous([restating], [restating], (SimpleNamespace(article_id="a", start=0, end=10),),
+                  "Which country followed after the United States pulled out of the Bretton Woods Accord?")
+    assert restating.score == 0.0

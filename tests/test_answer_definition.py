@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.definition import as_someone, asked_name, described
+from bot.answer.definition import as_someone, asked_name, bearer_of, described, which_name
 
 
 @pytest.mark.parametrize("question, name", [
@@ -46,6 +46,27 @@ def test_the_answer_is_the_whole_description_of_the_asked_name(nlp, name, senten
      "After a Denver punt, Carolina drove"),  # a clause that opens with a phrase is left whole
     ("In the 1910s New York–based filmmakers were attracted to Jacksonville.", "New York–based filmmakers were attracted",
      "New York–based filmmakers"),
+    ("It is worth noting that Putin is expected to be present in Vladivostok.", "that Putin is expected", "Putin"),
 ])
 def test_a_who_answer_is_a_noun_phrase(nlp, sentence, answer, someone):
     assert as_someone(nlp(sentence), answer) == someone
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Which Kim rode the train to Moscow in 2002?", "Kim"),
+    ("Which Kim, unlike his father, sometimes chooses to fly?", "Kim"),
+    ("Which American president has Kim met?", None),  # asks for a president: "American" describes it
+    ("Which Carolina Panthers wide receiver suffered a torn ACL?", None),
+    ("Which city did Kim fly to?", None),
+])
+def test_a_which_question_may_ask_which_bearer_of_a_name(nlp, question, name):
+    assert which_name(nlp(question)) == name
+
+
+def test_which_kim_is_answered_by_the_kim_of_the_sentence_not_another_name(nlp):
+    sentence = ("An account from 2002 by Konstantin Pulikovsky, a Russian official who accompanied Kim Jong Il on a "
+                "three-week visit to Moscow, revealed fascinating details.")
+    doc = nlp(sentence)
+    assert bearer_of(doc, "Konstantin Pulikovsky", "Kim") == "Kim Jong Il"
+    assert bearer_of(doc, "Kim Jong Il", "Kim") == "Kim Jong Il"
+    assert bearer_of(nlp("Putin rode the train to Moscow."), "Putin", "Kim") is None  # no Kim: no answer

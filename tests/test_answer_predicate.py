@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answer.predicate import asked_object, asked_possessed, object_of, owner_of, question_predicates, shares_predicate
+from bot.answer.predicate import (
+    asked_object, asked_possessed, asked_subject, changed_to, object_of, owner_of, question_predicates, shares_predicate,
+    subject_of,
+)
 
 
 @pytest.mark.parametrize("question, sentence, shares", [
@@ -89,3 +92,40 @@ def test_the_object_of_a_verb_the_tagger_took_for_a_noun(nlp):
                 "diplomatic visits in the region.")
     at = object_of(nlp(sentence), "highlight")
     assert sentence[at[0]:at[1]] == "the logistical challenges faced by high-level diplomatic visits in the region"
+
+
+@pytest.mark.parametrize("sentence, old, new", [
+    ("Brightwell has lowered the number of jobs it will cut to 950, from 1,150, after a union deal.", "1,150", "950"),
+    ("The death toll rose to 14 from 11 on Friday.", "11", "14"),
+])
+def test_the_value_a_change_started_from_gives_way_to_the_value_it_went_to(nlp, sentence, old, new):
+    start = sentence.index(old)
+    found = changed_to(nlp(sentence), start, start + len(old))
+    assert found is not None and sentence[found[0]:found[1]] == new
+
+
+def test_a_value_that_is_no_change_has_no_new_value(nlp):
+    sentence = "Brightwell will cut 1,150 jobs from its plant in Carrow."
+    start = sentence.index("1,150")
+    assert changed_to(nlp(sentence), start, start + len("1,150")) is None
+
+
+@pytest.mark.parametrize("question, sentence, subject", [
+    ("Who reported Kim Jong Il's death?", "In 2011 North Korea’s state media reported Kim Jong Il’s sudden demise.",
+     "North Korea’s state media"),
+    ("Who announced Kim Jong Il's death?", "In 2011 North Korea’s state media reported Kim Jong Il’s sudden demise.",
+     "North Korea’s state media"),  # verbs of telling stand for one another
+    ("Who announced Kim Jong Il's death?", "An account by Konstantin Pulikovsky revealed fascinating details.",
+     None),  # telling of something else
+    ("Who won the title?", "He won the title in 2019.", None),  # a pronoun subject names no one
+    ("Who indicated that Kim would meet Vladimir Putin?", "The purpose of this visit is believed to be a meeting with "
+     "Russian President Vladimir Putin, as indicated by a U.S. official.", "a U.S. official"),  # the passive's agent
+])
+def test_a_who_question_asks_for_the_subject_of_its_verb_told_of_the_same_thing(nlp, question, sentence, subject):
+    found = subject_of(nlp(sentence), asked_subject(nlp(question)))
+    assert (sentence[found[0]:found[1]] if found else None) == subject
+
+
+def test_a_who_question_about_a_light_verb_asks_for_no_subject(nlp):
+    assert asked_subject(nlp("Who is Kim expected to meet?")) is None
+    assert asked_subject(nlp("Who has the record?")) is None

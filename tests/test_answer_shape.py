@@ -8,7 +8,7 @@ import pytest
 
 from bot.answer.digest import reassembled, wants_summary
 from bot.answer.qtype import question_profile
-from bot.answer.phrase import complete_phrase, unquoted, whole_entities
+from bot.answer.phrase import complete_phrase, day_alone, unquoted, whole_entities
 from bot.answer.shape import acted, as_sentence_answer, asks_action, dateline_end, gives_reason, points_back, wants_sentence
 from bot.answer.span import candidates
 from bot.types import Chunk
@@ -201,3 +201,14 @@ def test_a_why_answer_comes_with_a_next_sentence_that_points_back_and_gives_the_
     # "opted to avoid" is what he chose, not why; "reflects the ... concerns" is why
     assert not gives_reason(avoided.text) and gives_reason(change.text)
     assert as_sentence_answer(avoided, [avoided, train], why=True).answer == avoided.text
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("The board removed him on Tuesday, two months after he announced the cuts.", "on Tuesday, two months", "on Tuesday"),
+    ("They were rescued on Thursday, four days after the boat sank.", "Thursday, four days", "Thursday"),
+    ("The talks began on Monday, April 3, in Paris.", "Monday, April 3", "Monday, April 3"),  # one date: kept
+])
+def test_a_day_is_not_run_on_into_the_interval_after_its_comma(text, span, expected):
+    start = text.index(span)
+    a, b = day_alone(text, start, start + len(span))
+    assert text[a:b] == expected

@@ -175,6 +175,15 @@ def test_small_talk_between_questions_does_not_break_the_follow_up(seed_engine):
 
 
 @pytest.mark.slow
+def test_a_follow_up_is_answered_from_the_passage_the_previous_answer_cited(seed_engine):
+    conversation = Conversation(seed_engine)
+    conversation.ask("How many times did Kim visit China in 2018 and 2019?")
+    follow_up = conversation.ask("Whom did he meet?")
+    assert "Xi Jinping" in follow_up.answer  # the cited sentence's: "... to meet with Chinese President Xi Jinping"
+    assert "Whom did he meet?" == Conversation(seed_engine).ask("Whom did he meet?").standalone_question  # no turn before
+
+
+@pytest.mark.slow
 def test_polite_prefix_is_dropped_and_the_question_answered(seed_engine):
     conversation = Conversation(seed_engine)
     answer = conversation.ask("Thanks! How old is Kim Jong Un?")

@@ -278,3 +278,13 @@ def test_a_reply_naming_someone_fills_the_word_that_was_asked_back(nlp, reply, e
 ])
 def test_a_question_and_its_answer_read_as_one_statement(nlp, question, answer, statement):
     assert clause(shape(nlp(question)), answer, lemma(nlp)).statement() == statement
+
+
+def test_it_is_a_thing_before_a_place_when_both_fit_as_well(nlp):
+    arrival = ("According to U.S. reports, the meeting between the two leaders is likely to take place in the eastern city "
+               "of Vladivostok, where they previously convened in April 2019, with Kim arriving in his distinctive "
+               "green-and-yellow train.")
+    colours = Exchange("What colours was Kim's train when he pulled into Vladivostok in 2019?",
+                       "his distinctive green-and-yellow train", arrival, arrival)
+    standalone = rewrite_follow_up("How many hours would a ride on it to Russia take this time?", [colours], nlp)
+    assert "Vladivostok" not in standalone and "train" in standalone

@@ -3,6 +3,7 @@ report that said something else is mentioned; relative dates in "when" answers a
 
 from __future__ import annotations
 
+import datetime as dt
 from types import SimpleNamespace
 
 import pytest
@@ -50,12 +51,14 @@ def test_undated_evidence_is_answered_as_before():
 
 
 @pytest.mark.parametrize("text, short, published, expected", [
-    ("The board voted on Wednesday to appoint her.", "Wednesday", "2023-01-12", "Wednesday, 11 January 2023"),
-    ("The first case was confirmed last week.", "last week", "2024-05-06", "29 April – 5 May 2024"),
-    ("The launch is now set for March 21.", "March 21", "2024-03-04", "March 21 (Thursday, 21 March 2024)"),
+    ("The board voted on Wednesday to appoint her.", "Wednesday", "2023-01-12", "on Wednesday, 11 January 2023 (2023-01-11)"),
+    ("Tuesday was the day.", "Tuesday", "2023-01-12", "Tuesday, 10 January 2023 (2023-01-10)"),
+    ("The line opened yesterday.", "yesterday", "2024-09-08", "yesterday (Saturday, 7 September 2024; 2024-09-07)"),
+    ("The first case was confirmed last week.", "last week", "2024-05-06", "last week (29 April – 5 May 2024)"),
+    ("The launch is now set for March 21.", "March 21", "2024-03-04", "March 21 (Thursday, 21 March 2024; 2024-03-21)"),
     ("It flew in 2019.", "2019", "2024-03-04", "2019"),  # nothing relative: unchanged
 ])
-def test_a_when_answer_given_as_a_relative_date_is_resolved_against_the_report(text, short, published, expected):
+def test_a_when_answer_given_as_a_relative_date_keeps_the_reports_words_and_gives_the_day(text, short, published, expected):
     assert resolved_when(sentence(short, 1.0, published, text), short) == expected
 
 
@@ -66,3 +69,19 @@ def test_a_when_answer_given_as_a_relative_date_is_resolved_against_the_report(t
 ])
 def test_a_follow_up_points_back_to_the_short_answer_not_its_date_wording(worded, short):
     assert undated_text(worded) == short
+
+
+def test_a_question_naming_a_time_is_answered_from_the_report_of_that_time_not_the_newest():
+    from bot.temporal import DateWindow
+    february = DateWindow(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    looking_back = sentence("1,150 jobs", 7.8, "2024-05-22", "It will cut 1,150 jobs, up from the 800 it announced in February.")
+    then = sentence("800 jobs", 0.5, "2024-02-06", "It will cut 800 jobs this year.")
+    assert newest_report([looking_back, then], latest=False, window=february).chosen is then
+    assert newest_report([looking_back, then], latest=False).chosen is looking_back  # no window: as before
+
+
+def test_a_report_of_the_asked_time_far_worse_than_the_best_does_not_win():
+    from bot.temporal import DateWindow
+    february = DateWindow(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
+    best, weak = sentence("1,150", 9.0, "2024-05-22"), sentence("46 million euros", -1.0, "2024-02-06")
+    assert newest_report([best, weak], latest=False, window=february).chosen is best

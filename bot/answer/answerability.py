@@ -11,6 +11,8 @@ and no close runner-up has it (``bot.answer.answer_type``).
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.answer.span import load_weights, log_odds
@@ -19,6 +21,11 @@ SENTENCE_MODEL_PATH = Path(__file__).with_name("sentence_model.json")
 # Set by hand: a runner-up whose answer has the asked-for form replaces a best sentence whose answer
 # lacks it only when this close (the sentence model's log-odds with the priors).
 FORM_MARGIN = 1.0
+# Set by hand: how far down the pool (best first) a sentence that states the question's own relation may be to answer
+# a question the model would refuse ("When did North Korea close its borders?": "The decision to close the borders
+# of his beloved land in the early months of 2020 ..." names no country, and the model reads it as no answer).
+STATED_DEPTH = 3
+_NEGATED = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
 
 
 def answerability_features(features: list[dict], scores: list[float]) -> dict[str, float]:
@@ -52,3 +59,42 @@ def with_the_asked_form(pool: list) -> list | None:
     if not fitting:
         return None
     return [fitting[0]] + [s for s in pool if s is not fitting[0]]
+
+
+def answering_pool(pool: list, threshold: float, question: str, names: Callable[[], frozenset],
+                   retrieved: dict[str, str]) -> tuple[list | None, float]:
+    """The sentences to answer from, best first, and the confidence that they answer; None (refuse) when the
+    answerability model is below ``threshold`` and no sentence states what is asked, or when no sentence close to the
+    best has the asked form. ``names``: the question's names (``echo.question_names``), asked for only if needed;
+    ``retrieved``: each article's retrieved text, lower-cased."""
+    by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
+    confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
+    if confidence >= threshold:
+        return with_the_asked_form(pool), confidence
+    stated = stated_answer(pool, question, names(), retrieved)
+    if stated is None:
+        return None, confidence
+    return [stated] + [s for s in pool if s is not stated], threshold
+
+
+def stated_answer(pool: list, question: str, names: frozenset, retrieved: dict[str, str]):
+    """A sentence near the top of ``pool`` that states the question's own relation (its verb with one of that verb's
+    nouns: the ``predicate`` feature), with an answer of the asked kind, in an article whose retrieved text names every
+    name the question gives (runs of lower-case words); None for a negated question ("When was he not appointed?")."""
+    if _NEGATED.search(question):
+        return None
+    for sentence in pool[:STATED_DEPTH]:
+        typed = sentence.features.get("typed") or sentence.features.get("typed_numeric")
+        passage = retrieved.get(sentence.evidence.chunk.article_id, "")
+        if sentence.features.get("predicate") and sentence.fits and typed and all(
+                " ".join(name) in passage for name in names):
+            return sentence
+    return None
+
+
+def retrieved_by_article(evidence: list) -> dict[str, str]:
+    """Each article's retrieved chunks (``Evidence``), joined and lower-cased."""
+    out: dict[str, str] = {}
+    for ev in evidence:
+        out[ev.chunk.article_id] = out.get(ev.chunk.article_id, "") + "\n" + ev.chunk.text.lower()
+    return out

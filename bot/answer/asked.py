@@ -13,11 +13,16 @@ import re
 from dataclasses import dataclass
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, fits, formed_answer
-from bot.answer.definition import as_someone, asked_name, described
+from bot.answer.definition import as_someone, asked_name, bearer_of, described, which_name
 from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, echoes, question_names
-from bot.answer.modality import (PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
-                                 asks_about_the_expected, told_as_past, told_as_planned)
-from bot.answer.predicate import asked_object, asked_possessed, object_of, owner_of, question_predicates, shares_predicate
+from bot.answer.modality import (
+    LATER_EVENT_PENALTY, PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
+    asks_about_the_expected, told_as_past, told_as_planned, told_of_a_later_event,
+)
+from bot.answer.predicate import (
+    asked_object, asked_possessed, asked_subject, object_of, owner_of, question_predicates, shares_predicate, subject_of,
+)
+from bot.answer.quantity import after_the_change, asked_unit, asks_before_a_change, in_the_unit, numbers, other_count
 from bot.answer.qtype import QuestionProfile, question_profile
 from bot.answer.shape import acted, asks_action, located
 
@@ -31,6 +36,8 @@ OTHER_INSTANCE_PENALTY = 3.0
 # "Who was the Carolina Panthers' quarterback?" is not answered by "running back Jonathan Stewart": a name titled
 # with another role pays this (set by hand like the modality penalties).
 OTHER_ROLE_PENALTY = 2.0
+# Set by hand: a sentence that has the verb a "Who <verb> ...?" question asks the subject of, with a named subject
+SUBJECT_PRIOR = 2.0
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
 _COMMA_BREAK = re.compile(r",\s*((?:and|or)\s+)?")
@@ -70,6 +77,12 @@ class Asked:
     object_verb: str | None = None  # "What does the railway cross?" asks for the object of "cross"
     ordinals: tuple = ()  # the ordinal nouns it asks about: "the third train" -> (("third", "train"),)
     possessed: str | None = None  # "Which club's Jarrod Bowen ...?" asks for the owner of "bowen"
+    subject_verb: str | None = None  # "Who reported X?" asks for the subject of "report"
+    words: frozenset = frozenset()  # its words and their lemmas, lowercased
+    which_name: str | None = None  # "Which Kim rode the train?" asks which bearer of the name "Kim"
+    unit: str | None = None  # "What is its range in miles?" asks for miles
+    numbers: frozenset = frozenset()  # the numbers it gives: "How many of his four trips ...?" -> {"4"}
+    before_a_change: bool = False  # "How many jobs were originally to be cut?" asks for the value a change started from
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
@@ -77,7 +90,9 @@ class Asked:
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
-                   asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc))
+                   asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc),
+                   asked_subject(doc), _words(doc), which_name(doc), asked_unit(question), numbers(doc),
+                   asks_before_a_change(question))
 
     def has_form(self, doc, answer: str) -> bool:
         """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
@@ -97,17 +112,28 @@ class Asked:
             answer, echoed = beyond_the_question(doc, answer, phrases, self.names)
             phrases = [p for p in phrases if not echoes(doc, p.start, p.end, self.names)]  # nor is a phrase of the form
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
+        told = subject_of(doc, self.subject_verb) if self.subject_verb else None
+        told = told if told and not echoes(doc, told[0], told[1], self.names) else None
+        if told:  # "Who reported X?": the subject of "reported" in the sentence, whatever its kind ("state media")
+            answer, fits = doc.text[told[0]:told[1]], True
         answer = self._the_object(doc, answer) if self.object_verb else answer
         answer = self._on_the_ordinal(doc, answer) if self.ordinals else answer
         owner = owner_of(doc, self.possessed) if self.possessed else None
         answer = doc.text[owner[0]:owner[1]] if owner else answer  # "West Ham’s Jarrod Bowen" -> "West Ham"
         answer = acted(doc, answer) if self.action else answer
+        answer = answer if self.before_a_change else after_the_change(doc, answer)
+        answer = in_the_unit(doc.text, answer, self.unit) if self.unit else answer
+        counted = other_count(doc, answer, self.numbers) if self.kind == "count" and self.numbers else answer
+        answer = counted or answer
         answer = described(doc, answer, self.named) if self.named else answer
+        bearer = bearer_of(doc, answer, self.which_name) if self.which_name else answer
+        answer = bearer or answer  # "Which Kim ...?" is answered by a Kim
         answer = as_someone(doc, answer) if self.profile.wh == "who" else answer
-        prior = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in features)
+        prior = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in features) + (SUBJECT_PRIOR if told else 0.0)
         if not fits and self.kind in DEMOTED_KINDS:
             prior, fits = prior - DEMOTED_KINDS[self.kind], True
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
+        prior -= LATER_EVENT_PENALTY if told_of_a_later_event(doc, answer, self.words) else 0.0
         planned = self.done and told_as_planned(doc, answer)
         prior -= PLANNED_FOR_DONE_PENALTY if planned else 0.0
         # the other instance may be the answer itself ("Which satellite will Aurora-2 replace?" -> "Aurora-1"); one
@@ -115,6 +141,8 @@ class Asked:
         if self.names_another_instance(doc.text.replace(answer, " ")):
             prior, fits = prior - OTHER_INSTANCE_PENALTY, False
         prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
+        if bearer is None or counted is None:  # no Kim for "Which Kim?"; no number but those the question gives
+            prior, fits = prior - OTHER_ROLE_PENALTY, False
         if echoed:  # re-picked, or nothing else of the sentence could answer
             prior, fits = prior - ECHO_PENALTY, fits and not echoed_answer(doc, answer, self.names)
         return Judged(answer, fits, planned, prior)
@@ -162,6 +190,10 @@ class Asked:
             if found and number not in found:
                 return True
         return False
+
+
+def _words(doc) -> frozenset:
+    return frozenset(t.lower_ for t in doc if not t.is_punct) | frozenset(t.lemma_.lower() for t in doc if not t.is_punct)
 
 
 def list_items(text: str) -> list[tuple[int, int]]:

@@ -21,10 +21,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from bot.dates import human_day
-from bot.temporal import relative_references
+from bot.temporal import DateWindow, relative_references
 
 RECENCY_MARGIN = 3.0  # log-odds: a newer report this close to the best sentence is preferred
 LATEST_MARGIN = 5.0  # wider when the question asks for the latest ("now", "currently", "latest")
+# Wider still for a report published in the window the question names ("in February"): what was reported
+# then outranks a later report looking back, whose sentence may share more words with the question.
+WINDOW_MARGIN = 8.0
 EARLIER_MARGIN = 1.5  # an earlier report is mentioned only when about as good an answer as the one given
 
 
@@ -44,17 +47,25 @@ class DatedChoice:
     earlier: Candidate | None = None  # an earlier report that said something else
 
 
-def newest_report(pool: Sequence[Candidate], latest: bool, when: bool = False) -> DatedChoice:
+def newest_report(pool: Sequence[Candidate], latest: bool, when: bool = False,
+                  window: DateWindow | None = None) -> DatedChoice:
     """The candidate to answer from, ``pool`` best first; ``when``: the question asks for a date, so
     two answers are the same when they resolve to the same day ("Wednesday" in a 2 January report
-    and "January 1")."""
+    and "January 1"). ``window``: when the asked-about events happened ("in May 2024"): the newest
+    report of that time is wanted, not the newest of all (a November report's count of jobs cut
+    is not what was announced in February)."""
     best = pool[0]
     margin = LATEST_MARGIN if latest else RECENCY_MARGIN
     near = [c for c in pool if c.date and c.answer and c.score >= best.score - margin and (c.typed or not best.typed)]
     if not best.date or not near:
         return DatedChoice(best)
-    newest = max(near, key=lambda c: (_day(c.date), c.score))
-    chosen = newest if _day(newest.date) > _day(best.date) else best
+    if window is not None and not latest and (window.start or window.end):
+        near += [c for c in pool if c.date and c.answer and c not in near and c.score >= best.score - WINDOW_MARGIN
+                 and _days_outside(_day(c.date), window) == 0 and (c.typed or not best.typed)]
+        chosen = min(near, key=lambda c: (_days_outside(_day(c.date), window), -_day(c.date).toordinal(), -c.score))
+    else:
+        newest = max(near, key=lambda c: (_day(c.date), c.score))
+        chosen = newest if _day(newest.date) > _day(best.date) else best
     said = answer_key(chosen, when)
     different = [c for c in near if _day(c.date) < _day(chosen.date) and c.typed == chosen.typed
                  and c.score >= chosen.score - EARLIER_MARGIN and answer_key(c, when) != said]
@@ -92,21 +103,26 @@ def undated_text(text: str) -> str:
 
 
 def resolved_when(candidate: Candidate, short: str) -> str:
-    """A relative date in the short answer ("Monday", "last week") as the day it was, read against the
-    report's date: "Monday, 18 November 2024"; ``short`` unchanged when there is none to resolve."""
+    """A relative date in the short answer ("Monday", "last week") with the day it was, read against the
+    report's date, beside the report's own words: "on Monday, 18 November 2024 (2024-11-18)", "yesterday
+    (Saturday, 7 September 2024; 2024-09-07)"; ``short`` unchanged when there is none to resolve."""
     ref = _relative_date_in_answer(candidate, short)
     if ref is None:
         return short
     window = ref.window
-    if window.day is not None:
-        resolved = f"{window.day.strftime('%A')}, {human_day(window.day)}"
-    elif window.start and window.end:
-        resolved = window.describe()
-    else:
-        return short
     at = candidate.text.find(short)
-    only_a_day_name = ref.start <= at and ref.end >= at + len(short) and not re.search(r"\d", short)
-    return resolved if only_a_day_name else f"{short} ({resolved})"  # "March 21" keeps its words
+    only_a_day_name = ref.start <= at and ref.end >= at + len(short) and _DAY_NAME.fullmatch(short.strip())
+    if window.day is not None and only_a_day_name:
+        on = "on " if candidate.text[:at].lower().endswith("on ") and not short.lower().startswith("on ") else ""
+        return f"{on}{short}, {human_day(window.day)} ({window.day.isoformat()})"
+    if window.day is not None:
+        return f"{short} ({window.day.strftime('%A')}, {human_day(window.day)}; {window.day.isoformat()})"
+    if window.start and window.end:
+        return f"{short} ({window.describe()})"
+    return short
+
+
+_DAY_NAME = re.compile(r"(?:on\s+)?(?:mon|tues|wednes|thurs|fri|satur|sun)day", re.I)
 
 
 def _relative_date_in_answer(candidate: Candidate, short: str):
@@ -117,6 +133,15 @@ def _relative_date_in_answer(candidate: Candidate, short: str):
         return None
     refs = [r for r in relative_references(candidate.text, candidate.date) if r.start < at + len(short) and r.end > at]
     return refs[0] if refs else None
+
+
+def _days_outside(day: dt.date, window: DateWindow) -> int:
+    """How many days ``day`` falls outside ``window`` (0 inside it)."""
+    if window.start and day < window.start:
+        return (window.start - day).days
+    if window.end and day > window.end:
+        return (day - window.end).days
+    return 0
 
 
 def _day(iso: str) -> dt.date:

@@ -77,8 +77,10 @@ def _end(token) -> int:
 def as_someone(doc, answer: str) -> str:
     """A "who" answer made a noun phrase: without the preposition it opens with ("between the two leaders" -> "the two
     leaders"), and a clause cut to its subject when it opens with it ("A pharmacy technician once qualified has to
-    register ..." -> "A pharmacy technician")."""
+    register ..." -> "A pharmacy technician"; "that Putin is expected" -> "Putin")."""
     at, inside = located(doc, answer)
+    if len(inside) > 2 and inside[0].dep_ == "mark":  # "that", "whether": the clause after it
+        inside = inside[1:]
     if len(inside) < 2:
         return answer
     if inside[0].pos_ == "ADP" and inside[0].dep_ in ("prep", "agent"):
@@ -91,3 +93,33 @@ def as_someone(doc, answer: str) -> str:
     if subjects and min(t.left_edge.i for t in subjects) == inside[0].i:
         return doc.text[inside[0].idx:_end(doc[max(t.right_edge.i for t in subjects)])]
     return answer
+
+
+_WHICH_NAME = re.compile(r"^\W*(?i:which)\s+((?:[A-Z][\w.'’-]*\s+)*[A-Z][\w.'’-]*)(?=\s*(?:,|\?|$|\s+[a-z]))")
+
+
+def which_name(question_doc) -> str | None:
+    """The name a "Which Kim rode the train ...?" question asks which bearer of: the capitalised words after "which"
+    when they are the asking phrase's head, not a modifier of a noun ("Which American president" asks for a
+    president); the last of them ("Which Super Bowl" -> "Bowl")."""
+    found = _WHICH_NAME.match(question_doc.text)
+    if not found:
+        return None
+    after = next((t for t in question_doc if t.idx >= found.end(1) and not t.is_space), None)
+    if after is not None and (after.pos_ in ("NOUN", "PROPN") or (after.head.i > after.i and after.head.pos_ == "NOUN")):
+        return None  # "Which Carolina Panthers wide receiver": the name describes a receiver
+    return found.group(1).split()[-1]
+
+
+def bearer_of(doc, answer: str, name: str) -> str | None:
+    """``answer`` when it has the word ``name`` ("Kim"), else the sentence's name that has it, nearest to the answer
+    ("... by Konstantin Pulikovsky, who accompanied Kim Jong Il" -> "Kim Jong Il"); None when none has."""
+    word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+    if word.search(answer):
+        return answer
+    at = max(doc.text.find(answer), 0)
+    bearers = [e for e in doc.ents if e.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
+                                                        "PERCENT") and word.search(e.text)]
+    if not bearers:
+        return None
+    return min(bearers, key=lambda e: abs(e.start_char - at)).text

@@ -1,13 +1,10 @@
 """The default answerer: picks the sentence that answers, then the span in it.
 
-No language model writes anything, so nothing can be invented: the answer is
-a span of an article and every citation is an exact slice of one. Sentences
-from the retrieved chunks get a first score from how well they match the
-question (embedding cosine and IDF-weighted term overlap, bot/rerank.py),
-their chunk's rank and the sentence before them; the best few are parsed by
-spaCy, and the chunks holding them are read by the reader
-(bot/answer/qa_model.py; all in one batch, each chunk once), which scores
-the best answer span of each sentence against "no answer here". A fitted sentence model (``sentence_model.json``)
+No language model writes anything, so nothing can be invented: the answer is a span of an article and every
+citation is an exact slice of one. Sentences from the retrieved chunks get a first score from how well they match the
+question (embedding cosine and IDF-weighted term overlap, bot/rerank.py), their chunk's rank and the sentence before
+them; the best few are parsed by spaCy, and the chunks holding them are read by the reader (bot/answer/qa_model.py;
+all in one batch, each chunk once), which scores the best answer span of each sentence against "no answer here". A fitted sentence model (``sentence_model.json``)
 combines the match, whether the sentence uses the question's verb with one of its nouns (bot/answer/predicate.py),
 the phrase model's score (bot/answer/span.py) and the reader's score to pick the sentence, after what the question
 says of its answer (its form, modality, ...: bot/answer/asked.py); an answerability model on the same features
@@ -23,15 +20,16 @@ from dataclasses import dataclass, field
 
 from bot.answer import refusal
 from bot.answer.answer_type import NUMERIC_LABELS, reader_type_features
-from bot.answer.answerability import SENTENCE_MODEL_PATH, answerable_probability, with_the_asked_form
+from bot.answer.answerability import SENTENCE_MODEL_PATH, answering_pool, retrieved_by_article
 from bot.answer.asked import Asked
-from bot.answer.beyond import beyond, on_focus
+from bot.answer.beyond import beyond, near_previous, on_focus
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
 from bot.answer.demonstrative import through_antecedent
 from bot.answer.digest import summary_answer, summary_article, wants_summary
+from bot.answer.echo import question_names
 from bot.answer.qa_model import Reading
 from bot.answer.qtype import QuestionProfile, expected_labels
-from bot.answer.phrase import complete_phrase, whole_entities
+from bot.answer.phrase import complete_phrase, day_alone, whole_entities
 from bot.answer.shape import as_sentence_answer, asks_why, wants_sentence
 from bot.answer.span import candidates, load_weights, log_odds
 from bot.answer.windows import reading_windows
@@ -45,8 +43,8 @@ PARSED_SENTENCES = 10  # spaCy parses this many best-matching sentences (8 left 
 RANK_WEIGHT = 0.1  # a sentence of the first chunk gains this much, of the second half, ...
 CONTEXT_WEIGHT = 0.15  # share of the previous sentence's match a sentence inherits
 _WHEN = frozenset({"DATE", "TIME"})
-# Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer),
-# a news headline sums its story up. The question's own hand-set priors are in bot/answer/asked.py.
+# Set by hand, not fitted: SQuAD's first lines are bare titles (the model would learn they never answer), a news
+# headline sums its story up (not why it happened). The question's own hand-set priors: bot/answer/asked.py.
 HEADLINE_PRIOR = 1.0
 # The reader reads each parsed sentence with this many sentences either side (None: its whole chunk, as it
 # was trained). Measured on the SQuAD v1.1 subset: 1 changed 46 of 402 answers and cost 0.75 point of
@@ -72,6 +70,7 @@ class Sentence:
     fitted: float = 0.0  # the sentence model's log-odds (``score`` adds the hand-set priors)
     fits: bool = True  # its short answer has the form the question asks for (``answer_type.fits``)
     planned: bool = False  # its answer is a date something was set for, and the question asks when it happened
+    formed: bool = True  # its short answer has the asked form itself (``fits`` may be bought with a penalty)
 
     @property
     def date(self) -> str | None:
@@ -85,16 +84,14 @@ class Sentence:
 
 
 class ExtractiveAnswerer:
-    """Answers with a span of the best sentence; no model writes text. The whole answer is known at
-    once, so it streams as one piece."""
+    """Answers with a span of the best sentence; no model writes text (so the answer streams as one piece)."""
 
     def __init__(self, settings: Settings, models: Models):
         self.settings = settings
         self.models = models
 
     def warm_up(self) -> None:
-        self.models.nlp  # noqa: B018 - the properties load the models
-        self.models.qa_model  # noqa: B018
+        self.models.nlp, self.models.qa_model  # noqa: B018 - the properties load the models
 
     def condense(self, question: str, history) -> None:
         return None  # follow-ups are rewritten by rules (bot.chat.rewrite)
@@ -114,21 +111,22 @@ class ExtractiveAnswerer:
                 return summary
         sentences, pool = self.rank(query.standalone, evidence, retrieval.scorer, timings)
         pool = on_focus(pool, sentences, query.focus, query.elliptic)
+        pool = near_previous(pool, sentences, query.after, query.standalone)
         pool = beyond(pool, query.given, query.focus, query.elliptic)
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
-        best = pool[0]
-        by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
-        confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
+        formed, confidence = answering_pool(pool, self.settings.answer.refusal_threshold, query.standalone,
+                                            lambda: question_names(self.models.nlp(query.standalone)),
+                                            retrieved_by_article(evidence))
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
-        formed = with_the_asked_form(pool)
-        if confidence < self.settings.answer.refusal_threshold or formed is None:
+        if formed is None:
             return refusal(retrieval, _related(pool), confidence)
         pool, best = formed, formed[0]
         limit = self.settings.answer.max_citations
         labels = expected_labels(query.standalone)
         reports = [best] + [s for s in pool[1:] if not s.planned]  # a date it was set for never answers when it happened
-        choice = newest_report(reports, latest=bool(query.time and query.time.latest), when=bool(labels) and labels <= _WHEN)
+        choice = newest_report(reports, latest=bool(query.time and query.time.latest),
+                               when=bool(labels) and labels <= _WHEN, window=query.time.window if query.time else None)
         if wants_sentence(query.standalone):  # no short phrase answers "why": the sentence that does
             choice = DatedChoice(as_sentence_answer(choice.chosen, sentences, asks_why(query.standalone)))
         if choice.chosen is best:
@@ -176,6 +174,7 @@ class ExtractiveAnswerer:
         docs = list(self.models.nlp.pipe([standalone] + [s.text for s in pool]))
         parsed = time.perf_counter()
         asked = Asked.of(standalone, docs[0])
+        why = asks_why(standalone)  # a headline sums up what happened; the reason is told in the story
         top, best_match = pool[0].match, max(s.match for s in pool)
         weights = load_weights(SENTENCE_MODEL_PATH)
         readings = self._read(standalone, pool)
@@ -190,7 +189,7 @@ class ExtractiveAnswerer:
             sentence.features.update({"predicate": 1.0} if asked.shares_predicate(doc) else {})
             if reading.text.strip():  # the reader's span is the short answer; the phrase model's is the fallback
                 start, end = whole_entities(doc, reading.start, reading.end)
-                start, end = complete_phrase(doc, start, end, sentence.phrases)
+                start, end = day_alone(sentence.text, *complete_phrase(doc, start, end, sentence.phrases))
                 sentence.answer = sentence.text[start:end].strip()
             judged = asked.judge(doc, sentence.answer, sentence.phrases, sentence.features)
             pointed = None if asked.has_form(doc, judged.answer) else through_antecedent(
@@ -199,8 +198,9 @@ class ExtractiveAnswerer:
                 sentence.start, sentence.text = pointed.start, pointed.text
                 judged = asked.judge(pointed.doc, pointed.answer, [], sentence.features)
             sentence.answer, sentence.fits, sentence.planned = judged.answer, judged.fits, judged.planned
+            sentence.formed = asked.has_form(pointed.doc if pointed else doc, judged.answer)
             sentence.fitted = log_odds(weights, sentence.features)
-            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0) + judged.prior
+            sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0 and not why) + judged.prior
         pool.sort(key=lambda s: -s.score)
         return sentences, pool
 

@@ -83,3 +83,27 @@ def told_as_planned(doc, answer: str) -> bool:
         if verb.dep_ in _CLAUSE_HEADS:
             return False
     return False
+
+
+# "Kim's trip to Russia may be followed by a subsequent visit to China, where he would meet with President Xi
+# Jinping": Xi belongs to the visit after the trip. A question that says nothing of that later event ("Who is Kim
+# expected to meet if he goes to Russia?") is not answered from it. Set by hand like the penalties above.
+LATER_EVENT_PENALTY = 3.0
+_LATER_EVENT = re.compile(r"\b(?:followed\s+by|subsequent(?:ly)?|afterwards?|thereafter|later\s+(?:visit|trip|stop|"
+                          r"meeting|leg))\b", re.I)
+_ABOUT_LATER = re.compile(r"\b(?:after|afterwards?|then|next|later|subsequent(?:ly)?|following|followed|thereafter)\b",
+                          re.I)
+_GENERIC_EVENTS = frozenset("visit trip journey meeting stop leg tour travel summit event".split())
+
+
+def told_of_a_later_event(doc, answer: str, question_words: frozenset[str]) -> bool:
+    """The short ``answer`` is told of an event the sentence ``doc`` puts after another ("may be followed by a
+    subsequent visit to China, where he would meet ..."), and the question (its lowercased content words
+    ``question_words``) names nothing of that later event: neither "after"/"next" nor a word that describes it."""
+    at = doc.text.find(answer)
+    marker = next((m for m in _LATER_EVENT.finditer(doc.text, 0, max(at, 0))), None) if at > 0 else None
+    if marker is None or _ABOUT_LATER.search(" ".join(question_words)):
+        return False
+    described = {t.lemma_.lower() for t in doc if marker.end() <= t.idx < at and t.pos_ in ("NOUN", "PROPN")}
+    described |= {t.lower_ for t in doc if marker.end() <= t.idx < at and t.pos_ == "PROPN"}
+    return not ((described - _GENERIC_EVENTS) & question_words)

@@ -155,6 +155,18 @@ def _trimmed(doc, start: int, end: int) -> tuple[int, int]:
     return max(start, tokens[0].idx), min(end, tokens[-1].idx + len(tokens[-1].text))
 
 
+_DAY_THEN_INTERVAL = re.compile(
+    r"(?:on\s+)?(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day(?=\s*,\s*(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|several|a\s+few|\d+)\s+(?:hours?|days?|weeks?|months?|years?)\b)", re.I)
+
+
+def day_alone(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span "Tuesday, two months" of "on Tuesday, two months after he announced ..." is the day alone:
+    the interval after the comma belongs to a clause of its own (a tagger may read both as one date)."""
+    found = _DAY_THEN_INTERVAL.match(text, start, end)
+    return (start, found.end()) if found else (start, end)
+
+
 def whole_entities(doc, start: int, end: int) -> tuple[int, int]:
     """Widen a span that cuts a name or date in two ("Jong Il" -> "Kim Jong Il") or a word; one that opens inside a
     possessive ending ("s sudden demise" of "Kim Jong Il’s sudden demise") starts after it."""

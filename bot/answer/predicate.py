@@ -53,6 +53,56 @@ def asked_object(question_doc) -> str | None:
     return None
 
 
+# Verbs that tell who made something known: a question's "announced" is a sentence's "reported".
+_TELLING = frozenset("announce report reveal disclose confirm declare state say tell".split())
+
+
+def asked_subject(question_doc) -> tuple[str, frozenset[str]] | None:
+    """The verb (lemma) whose subject a "Who ...?" question asks for, with the content words of what follows it:
+    "Who reported Kim Jong Il's death?" -> ("report", {"kim", "jong", "il", "death"}); None for a light verb ("Who
+    is ...?", "Who has ...?") or when "who" is not its subject."""
+    for token in question_doc:
+        verb = token.head
+        if token.lower_ == "who" and token.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_.lower() not in _LIGHT:
+            return verb.lemma_.lower(), _content_after(verb)
+    return None
+
+
+def subject_of(sentence_doc, asked: tuple[str, frozenset[str]]) -> tuple[int, int] | None:
+    """Where the named subject of the asked verb (for a verb of telling, of another one) is in the sentence, with what
+    hangs on it, when what follows that verb shares a word with what followed it in the question ("North Korea’s
+    state media reported Kim Jong Il’s sudden demise" for "Who announced Kim Jong Il's death?" -> "North Korea’s
+    state media"); None when the sentence has no such verb, or its subject is a pronoun."""
+    verb_lemma, words = asked
+    alike = _TELLING if verb_lemma in _TELLING else {verb_lemma}
+    for verb in sentence_doc:
+        told = _content_after(verb) | (_content_after(verb.head) if verb.dep_ == "advcl" else frozenset())
+        if verb.pos_ != "VERB" or verb.lemma_.lower() not in alike or not (told & words):
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None:  # "..., as indicated by a U.S. official": the agent of the passive
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+        if subject is not None and subject.tag_ not in _PRONOUN_TAGS and subject.pos_ in ("NOUN", "PROPN"):
+            # the name, not what describes it ("Gleb Karakulov, a defector from ...")
+            aside = {t.i for c in subject.children if c.dep_ in ("relcl", "acl") or (  # "the historian Gasquet" is kept
+                c.dep_ == "appos" and c.left_edge.i > 0 and c.doc[c.left_edge.i - 1].text == ",") for t in c.subtree}
+            tokens = [t for t in subject.subtree if t.i not in aside]
+            opened = next((i for i, t in enumerate(tokens) if t.text == "(" and i), None)  # "Gasquet (1908)"
+            tokens = tokens[:opened] if opened else tokens
+            while len(tokens) > 1 and tokens[-1].is_punct:
+                tokens.pop()
+            return tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    return None
+
+
+def _content_after(verb) -> frozenset[str]:
+    """The nouns and names of what a verb governs after it (its object, its clause), lemmatised; for a clause that
+    says as whom it was told ("..., as indicated by a U.S. official"), all the verb it hangs on governs."""
+    return frozenset(_lemma(t) for c in verb.children if c.i > verb.i and c.dep_ not in ("punct", "cc")
+                     for t in c.subtree if t.pos_ in ("NOUN", "PROPN") and t.tag_ not in _PRONOUN_TAGS)
+
+
 def object_of(sentence_doc, verb_lemma: str) -> tuple[int, int] | None:
     """Where, in the sentence ``sentence_doc``, the object of the verb ``verb_lemma`` is (character offsets), with
     what hangs on it ("crossing a river that serves as the border" -> "a river that serves as the border"); None
@@ -111,3 +161,20 @@ def owner_of(sentence_doc, possessed: str) -> tuple[int, int] | None:
             words = [t for t in owner.subtree if t.dep_ != "case"]
             return words[0].idx, words[-1].idx + len(words[-1].text)
     return None
+
+
+def changed_to(sentence_doc, start: int, end: int) -> tuple[int, int] | None:
+    """The new value of a change whose old value is ``sentence_doc.text[start:end]``: "lowered the number of jobs
+    it will cut to 950, from 1,150" (the old value, 1,150, is what "from" takes) -> 950; None when the span is
+    not the object of a "from" whose head also takes a "to" with a number."""
+    tokens = [t for t in sentence_doc if start <= t.idx < end]
+    heads = [t for t in tokens if t.head not in tokens or t.head is t]
+    if len(heads) != 1 or heads[0].dep_ != "pobj" or heads[0].head.lower_ != "from":
+        return None
+    changed = heads[0].head.head
+    to = next((c for c in changed.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    new = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+    if new is None or not any(t.like_num for t in new.subtree):
+        return None
+    words = list(new.subtree)
+    return words[0].idx, words[-1].idx + len(words[-1].text)

@@ -83,7 +83,9 @@ class Antecedents:
         only = kinds if len(kinds) == 1 else set()
         fitting = [c for c in self.candidates if c.kind in kinds and _key(c.text) not in excluded
                    and (plural is None or c.plural == plural) and not (gender and c.gender and c.gender != gender)]
-        return sorted(((rank(c), c) for c in fitting), key=lambda pair: (-pair[0], not pair[1].answered))
+        # ties: the one just answered, then not a place ("a ride on it": a place is "there" more often than "it")
+        return sorted(((rank(c), c) for c in fitting),
+                      key=lambda pair: (-pair[0], not pair[1].answered, pair[1].kind == "place" and "place" not in only))
 
     @property
     def people(self) -> list[str]:

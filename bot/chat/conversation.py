@@ -117,12 +117,18 @@ class Conversation:
         yield Status(searching + (f" ({when})" if when else ""), standalone if standalone != checked else "", when)
         for event in self.engine.stream(checked, standalone=standalone, filters=self.filters, k=self.k, as_of=self.as_of,
                                         given=resolution.given, focus=resolution.focus,
-                                        elliptic=resolution.elliptic):
+                                        elliptic=resolution.elliptic, after=self._followed(question, standalone)):
             if isinstance(event, Done):
                 answer = event.answer
                 self.turns.append(Turn(answer.question, answer.standalone_question, answer))
                 del self.turns[: -self.max_turns]
             yield event
+
+    def _followed(self, question: str, standalone: str) -> tuple:
+        """What the previous answer cited, when ``question`` follows it up (it had to be rewritten to stand alone)."""
+        if not self.turns or standalone == question or not self.turns[-1].answer.answerable:
+            return ()
+        return tuple(c for c in self.turns[-1].answer.citations[:1])
 
     def standalone(self, question: str) -> str:
         """``question`` rewritten to stand alone given the turns so far (unchanged when it would be asked back)."""
