@@ -14,7 +14,10 @@ BATCHES = {  # question file -> the folder its documents are in
     "multihoprag_sample500/quiz_batch3.jsonl": DATA / "multihoprag_sample500/corpus",
     "multihoprag_sample500/quiz_batch4.jsonl": DATA / "multihoprag_sample500/corpus",
     "multihoprag_sample500/quiz_batch5.jsonl": DATA / "multihoprag_sample500/corpus",
+    "multihoprag_sample500/quiz_batch6.jsonl": DATA / "multihoprag_sample500/corpus",
     "dated_news2/qa.jsonl": DATA / "dated_news2/corpus",
+    "dated_news3/qa.jsonl": DATA / "dated_news3/corpus",
+    "seed_qa_batch6.jsonl": SEED,
     "seed_qa_batch3.jsonl": SEED,
     "seed_qa_batch5.jsonl": SEED,
 }
@@ -41,9 +44,10 @@ def test_every_answerable_question_has_a_gold_answer_in_a_document_it_cites(name
         assert any(gold in text for gold in row["answers"] for text in cited), row["id"]
 
 
-def test_every_dialogue_turn_of_batch_5_has_its_gold_in_the_seed_article():
+@pytest.mark.parametrize("name", ["seed_dialogues_batch5.jsonl", "seed_dialogues_batch6.jsonl"])
+def test_every_dialogue_turn_has_its_gold_in_the_seed_article(name):
     article = next(SEED.glob("*.md")).read_text(encoding="utf-8")
-    for line in (DATA / "seed_dialogues_batch5.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
         dialogue = json.loads(line)
         assert len(dialogue["turns"]) == 2
         for turn in dialogue["turns"]:
