@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.asked import OTHER_INSTANCE_PENALTY, OTHER_ROLE_PENALTY, Asked
-from bot.answer.modality import LATER_EVENT_PENALTY
+from bot.answer.modality import ENDED_FOR_LATEST_PENALTY, LATER_EVENT_PENALTY
 from bot.answer.span import candidates
 
 
@@ -115,3 +115,18 @@ def test_a_count_is_what_a_change_went_to_unless_the_question_asks_where_it_star
     assert Asked.of(now, nlp(now)).judge(nlp(sentence), "1,150", [], {}).answer == "950"
     before = "How many jobs was Brightwell originally planning to cut?"
     assert Asked.of(before, nlp(before)).judge(nlp(sentence), "1,150", [], {}).answer == "1,150"
+
+
+@pytest.mark.parametrize("sentence, answer, ended", [
+    ("Corrbridge Athletic sacked manager Luis Ferraz on Sunday.", "Luis Ferraz", True),
+    ("The board removed chief executive Daniel Varga on Tuesday.", "Daniel Varga", True),
+    ("Harbour chief Ann Marsh resigned on Friday.", "Ann Marsh", True),
+    ("Marsh will step down in June.", "Marsh", True),
+    ("Dean Hollis will take charge of the first team as caretaker manager.", "Dean Hollis", False),
+])
+def test_someone_removed_from_a_post_or_leaving_it_does_not_answer_who_holds_it_now(nlp, sentence, answer, ended):
+    question = "Who is currently managing Corrbridge Athletic?"
+    judged = Asked.of(question, nlp(question)).judge(nlp(sentence), answer, [], {})
+    assert (judged.prior == -ENDED_FOR_LATEST_PENALTY) is ended
+    asked_then = "Who managed Corrbridge Athletic?"  # not about now: no penalty
+    assert Asked.of(asked_then, nlp(asked_then)).judge(nlp(sentence), answer, [], {}).prior == 0.0

@@ -156,7 +156,7 @@ def test_a_sentence_near_the_previous_answer_without_an_answer_of_the_asked_form
 def test_a_sentence_near_the_previous_answer_whose_answer_restates_the_question_is_not_raised():
     chunk = SimpleNamespace(article_id="a")
     restating = SimpleNamespace(evidence=SimpleNamespace(chunk=chunk), start=0, end=10, score=0.0, formed=True,
-                                answer="the United States pulled out of the Bretton Woods Accord")
+                                answer="the United States unilaterally pulled out of the Bretton Woods Accord")
     near_previous([restating], [restating], (SimpleNamespace(article_id="a", start=0, end=10),),
                   "Which country followed after the United States pulled out of the Bretton Woods Accord?")
     assert restating.score == 0.0

@@ -70,3 +70,7 @@ def test_which_kim_is_answered_by_the_kim_of_the_sentence_not_another_name(nlp):
     assert bearer_of(doc, "Konstantin Pulikovsky", "Kim") == "Kim Jong Il"
     assert bearer_of(doc, "Kim Jong Il", "Kim") == "Kim Jong Il"
     assert bearer_of(nlp("Putin rode the train to Moscow."), "Putin", "Kim") is None  # no Kim: no answer
+    death = nlp("In 2011 North Korea’s state media reported Kim Jong Il’s sudden demise due to a heart attack.")
+    assert bearer_of(death, "Kim Jong Il’s sudden demise", "Kim") == "Kim Jong Il"  # the name, not what it owns
+    bowl = nlp("Goodell spoke about the 50th Super Bowl on Sunday.")
+    assert bearer_of(bowl, "the 50th Super Bowl", "Bowl") == "the 50th Super Bowl"  # not a person: left whole

@@ -43,7 +43,10 @@ TWO = "Interestingly, two of these trips were made by train, while the other two
 
 
 @pytest.mark.parametrize("sentence, answer, expected", [
-    (TWO, "two of these trips were made by train, while the other two", "two of these trips"),  # a clause: its count
+    (TWO, "two of these trips were made by train, while the other two",
+     "two of these trips were made by train, while the other two"),  # a count of its own: kept
+    ("Six catches for 163 yards left him with 812 yards through the first four games.",
+     "163 yards left him with 812 yards", "163 yards left him with 812 yards"),  # which count is meant: the reader's
     (FOUR, "four separate occasions", None),  # the question's own four, and no other count (years are no count)
     (TWO, "two of these trips", "two of these trips"),
 ])

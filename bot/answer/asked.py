@@ -9,6 +9,7 @@ a past meeting; "When did it launch?" not by the date it was once set for).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -16,8 +17,8 @@ from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, fits, formed_answ
 from bot.answer.definition import as_someone, asked_name, bearer_of, described, which_name
 from bot.answer.echo import ECHO_PENALTY, beyond_the_question, echoed_answer, echoes, question_names
 from bot.answer.modality import (
-    LATER_EVENT_PENALTY, PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY, asks_about_the_done,
-    asks_about_the_expected, told_as_past, told_as_planned, told_of_a_later_event,
+    ENDED_FOR_LATEST_PENALTY, LATER_EVENT_PENALTY, PAST_FOR_EXPECTED_PENALTY, PLANNED_FOR_DONE_PENALTY,
+    asks_about_the_done, asks_about_the_expected, told_as_ended, told_as_past, told_as_planned, told_of_a_later_event,
 )
 from bot.answer.predicate import (
     asked_object, asked_possessed, asked_subject, object_of, owner_of, question_predicates, shares_predicate, subject_of,
@@ -25,6 +26,7 @@ from bot.answer.predicate import (
 from bot.answer.quantity import after_the_change, asked_unit, asks_before_a_change, in_the_unit, numbers, other_count
 from bot.answer.qtype import QuestionProfile, question_profile
 from bot.answer.shape import acted, asks_action, located
+from bot.temporal import question_time
 
 # Set by hand, not fitted: a numeric question ("how long", "when", "how many") answered with a span holding no such
 # number is the reader's most common unforced error on news, rarer in SQuAD (the fitted weight would be near zero;
@@ -79,6 +81,7 @@ class Asked:
     possessed: str | None = None  # "Which club's Jarrod Bowen ...?" asks for the owner of "bowen"
     subject_verb: str | None = None  # "Who reported X?" asks for the subject of "report"
     words: frozenset = frozenset()  # its words and their lemmas, lowercased
+    latest: bool = False  # "Who is currently ...?": what holds now
     which_name: str | None = None  # "Which Kim rode the train?" asks which bearer of the name "Kim"
     unit: str | None = None  # "What is its range in miles?" asks for miles
     numbers: frozenset = frozenset()  # the numbers it gives: "How many of his four trips ...?" -> {"4"}
@@ -91,7 +94,7 @@ class Asked:
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
                    asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc),
-                   asked_subject(doc), _words(doc), which_name(doc), asked_unit(question), numbers(doc),
+                   asked_subject(doc), _words(doc), asks_latest(question), which_name(doc), asked_unit(question), numbers(doc),
                    asks_before_a_change(question))
 
     def has_form(self, doc, answer: str) -> bool:
@@ -134,6 +137,7 @@ class Asked:
             prior, fits = prior - DEMOTED_KINDS[self.kind], True
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
         prior -= LATER_EVENT_PENALTY if told_of_a_later_event(doc, answer, self.words) else 0.0
+        prior -= ENDED_FOR_LATEST_PENALTY if self.latest and told_as_ended(doc.text, answer) else 0.0
         planned = self.done and told_as_planned(doc, answer)
         prior -= PLANNED_FOR_DONE_PENALTY if planned else 0.0
         # the other instance may be the answer itself ("Which satellite will Aurora-2 replace?" -> "Aurora-1"); one
@@ -190,6 +194,11 @@ class Asked:
             if found and number not in found:
                 return True
         return False
+
+
+def asks_latest(question: str) -> bool:
+    """"Who is currently ...?", "the latest ...": the newest state is asked for (read the same on any day)."""
+    return question_time(question, dt.date(2000, 1, 1)).latest
 
 
 def _words(doc) -> frozenset:

@@ -138,6 +138,7 @@ def _preference(phrase, mentions: list[int]) -> tuple:
 # Set by hand: log-odds a sentence gains for being the one the previous answer cited, or next to it. A follow-up
 # ("Whom did he meet?" after "How many times did Kim visit China?") is most often about the same passage.
 NEAR_PREVIOUS_PRIOR = 1.0
+RESTATED_SHARE = 0.75  # an answer this much made of the question's words restates it ("the United States pulled out")
 
 
 def near_previous(pool: list, sentences: list, cited: tuple = (), question: str = "") -> list:
@@ -156,6 +157,7 @@ def near_previous(pool: list, sentences: list, cited: tuple = (), question: str 
         return pool
     asked = set(_words(question).split())
     for sentence in pool:  # with an answer of the asked form, not the question's own words: the passage may hold no
-        restated = set(_words(sentence.answer).split()) <= asked  # answer to the follow-up at all
+        words = _words(sentence.answer).split()  # answer to the follow-up at all
+        restated = sum(w in asked for w in words) >= RESTATED_SHARE * len(words)
         sentence.score += NEAR_PREVIOUS_PRIOR if id(sentence) in near and sentence.formed and not restated else 0.0
     return sorted(pool, key=lambda s: -s.score)

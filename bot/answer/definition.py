@@ -112,14 +112,18 @@ def which_name(question_doc) -> str | None:
 
 
 def bearer_of(doc, answer: str, name: str) -> str | None:
-    """``answer`` when it has the word ``name`` ("Kim"), else the sentence's name that has it, nearest to the answer
-    ("... by Konstantin Pulikovsky, who accompanied Kim Jong Il" -> "Kim Jong Il"); None when none has."""
+    """The person's name in ``answer`` that has the word ``name`` ("Kim Jong Il’s sudden demise" -> "Kim Jong Il"),
+    ``answer`` when it has the word otherwise ("the 50th Super Bowl"), else the sentence's name that has it nearest to
+    the answer ("... by Konstantin Pulikovsky, who accompanied Kim Jong Il" -> "Kim Jong Il"); None when none has."""
     word = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-    if word.search(answer):
-        return answer
     at = max(doc.text.find(answer), 0)
     bearers = [e for e in doc.ents if e.label_ not in ("DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY",
                                                         "PERCENT") and word.search(e.text)]
+    inside = [e for e in bearers if at <= e.start_char and e.end_char <= at + len(answer) and e.label_ == "PERSON"]
+    if inside:  # "Kim Jong Il’s sudden demise" -> "Kim Jong Il"; "Kim Jong Il, the father of Kim Jong Un" -> the first
+        return re.sub(r"['’]s$", "", inside[0].text)
+    if word.search(answer):
+        return answer
     if not bearers:
         return None
     return min(bearers, key=lambda e: abs(e.start_char - at)).text

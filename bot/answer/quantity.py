@@ -63,17 +63,13 @@ def numbers(doc) -> frozenset[str]:
 
 
 def other_count(doc, answer: str, given: frozenset[str]) -> str | None:
-    """For "How many of his four trips were by train?": ``answer`` when its number is not one the question
-    ``given`` ("four separate occasions" is), else another number of the sentence ``doc`` ("two of these trips were
-    made by train" -> "two of these trips"); None when the sentence has no other. A clause is cut to its count."""
+    """For "How many of his four trips were by train?": ``answer`` when it has a number the question did not
+    ``given`` ("four separate occasions" has none), else another number of the sentence ``doc`` with what it counts
+    ("two of these trips were made by train" -> "two of these trips"); None when the sentence has no other."""
     at = doc.text.find(answer)
     inside = [t for t in doc if t.like_num and at <= t.idx < at + len(answer)] if at >= 0 else []
-    if not inside:
+    if not inside or any(_digits(t) not in given for t in inside):
         return answer
-    fresh = [t for t in inside if _digits(t) not in given]
-    if fresh:
-        clause = any(t.pos_ in ("VERB", "AUX") for t in doc if at <= t.idx < at + len(answer))
-        return _count_phrase(doc, fresh[0]) if clause else answer
     other = next((t for t in doc if t.like_num and _digits(t) not in given and t.ent_type_ not in ("DATE", "TIME")
                   and not _YEAR.fullmatch(t.text)), None)
     return _count_phrase(doc, other) if other is not None else None
