@@ -117,8 +117,10 @@ class Asked:
         answer, fits = formed_answer(doc, answer, phrases, self.profile)
         told = subject_of(doc, self.subject_verb) if self.subject_verb else None
         told = told if told and not echoes(doc, told[0], told[1], self.names) else None
-        if told:  # "Who reported X?": the subject of "reported" in the sentence, whatever its kind ("state media")
-            answer, fits = doc.text[told[0]:told[1]], True
+        if told:  # "Who reported X?": the subject of "reported" in the sentence, whatever its kind ("state media"), or
+            at = doc.text.find(answer)  # the reader's part of it ("Henry Kissinger" of "US Secretary of State ...")
+            inside = at >= 0 and told[0] <= at and at + len(answer) <= told[1] and answer.strip()
+            answer, fits = (answer if inside else doc.text[told[0]:told[1]]), True
         answer = self._the_object(doc, answer) if self.object_verb else answer
         answer = self._on_the_ordinal(doc, answer) if self.ordinals else answer
         owner = owner_of(doc, self.possessed) if self.possessed else None
