@@ -79,7 +79,7 @@ class Asked:
     object_verb: str | None = None  # "What does the railway cross?" asks for the object of "cross"
     ordinals: tuple = ()  # the ordinal nouns it asks about: "the third train" -> (("third", "train"),)
     possessed: str | None = None  # "Which club's Jarrod Bowen ...?" asks for the owner of "bowen"
-    subject_verb: str | None = None  # "Who reported X?" asks for the subject of "report"
+    subject_verb: tuple | None = None  # "Who reported X?" asks for the subject of "report" (``predicate.asked_subject``)
     words: frozenset = frozenset()  # its words and their lemmas, lowercased
     latest: bool = False  # "Who is currently ...?": what holds now
     which_name: str | None = None  # "Which Kim rode the train?" asks which bearer of the name "Kim"
@@ -93,8 +93,8 @@ class Asked:
         return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
-                   asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc),
-                   asked_subject(doc), _words(doc), asks_latest(question), which_name(doc), asked_unit(question), numbers(doc),
+                   asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc), asked_subject(doc), _words(doc),
+                   asks_latest(question), which_name(doc), asked_unit(question), numbers(doc),
                    asks_before_a_change(question))
 
     def has_form(self, doc, answer: str) -> bool:
