@@ -85,3 +85,15 @@ def test_a_report_of_the_asked_time_far_worse_than_the_best_does_not_win():
     february = DateWindow(dt.date(2024, 2, 1), dt.date(2024, 2, 29))
     best, weak = sentence("1,150", 9.0, "2024-05-22"), sentence("46 million euros", -1.0, "2024-02-06")
     assert newest_report([best, weak], latest=False, window=february).chosen is best
+
+
+def test_a_date_something_was_only_set_for_gives_way_to_when_it_happened():
+    from bot.answer.dated import unplanned_first
+    set_for = SimpleNamespace(answer="April 9", score=4.5, planned=True, fits=True)
+    reset = SimpleNamespace(answer="April 23", score=3.3, planned=True, fits=True)
+    happened = SimpleNamespace(answer="on Wednesday", score=0.9, planned=False, fits=True)
+    assert unplanned_first([set_for, reset, happened]) == [happened]
+    far = SimpleNamespace(answer="on Wednesday", score=-3.0, planned=False, fits=True)
+    assert unplanned_first([set_for, reset, far]) == [set_for, far]  # too far below: the best stays, other plans out
+    held = SimpleNamespace(answer="on Thursday", score=2.0, planned=False, fits=True)
+    assert unplanned_first([set_for, held])[0] is set_for  # one plan, never changed: it may well have held

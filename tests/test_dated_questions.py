@@ -69,3 +69,14 @@ def test_the_dated_set_is_mostly_answered_right(dated_engine):
         answer = ask(dated_engine, row)
         right += (not answer.answerable) if row["unanswerable"] else contains(answer.answer, tuple(row["answers"]))
     assert right / len(QUESTIONS) >= 0.85, f"{right}/{len(QUESTIONS)}"
+
+
+def test_when_it_happened_is_not_a_date_it_was_once_set_for_after_the_plans_changed(dated_engine):
+    row = next(r for r in QUESTIONS if r["id"] == "aurora-launched-when")  # set for March 21, April 9, April 23
+    answer = ask(dated_engine, row)
+    assert contains(answer.answer, tuple(row["answers"])) and "April 9" not in answer.answer
+
+
+def test_a_date_set_once_and_never_changed_answers_when_it_happened(dated_engine):
+    row = next(r for r in QUESTIONS if r["id"] == "measles-clinic-when")  # "will open ... on Monday"
+    assert contains(ask(dated_engine, row).answer, tuple(row["answers"]))

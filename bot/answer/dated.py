@@ -39,6 +39,8 @@ class Candidate(Protocol):
     score: float
     date: str | None  # ISO date of the report the sentence is in
     typed: bool  # its answer is of the kind the question asks for (a date for "when", ...)
+    fits: bool  # its short answer has the asked form (or paid for its lack)
+    planned: bool  # its answer is a date something was set for, and the question asks when it happened
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,21 @@ def newest_report(pool: Sequence[Candidate], latest: bool, when: bool = False,
                  and c.score >= chosen.score - EARLIER_MARGIN and answer_key(c, when) != said]
     earlier = max(different, key=lambda c: (_day(c.date), c.score)) if different else None
     return DatedChoice(chosen, earlier)
+
+
+def unplanned_first(pool: Sequence[Candidate]) -> list:
+    """``pool`` (best first) for a "When did it launch?" question: a date something was set for answers when it
+    happened only if the plan held. When the reports planned different dates (it was postponed), a sentence that is no
+    plan and has an answer of the asked form (``fits``), within ``LATEST_MARGIN`` of a planned best, goes first; the
+    other plans are left out."""
+    best = pool[0]
+    done = [c for c in pool if not c.planned]
+    plans = {_key(c.answer) for c in pool if c.planned and c.score >= best.score - LATEST_MARGIN}
+    if best.planned and len(plans) > 1:
+        near = [c for c in done if c.fits and c.score >= best.score - LATEST_MARGIN]
+        if near:
+            return near[:1] + [c for c in done if c is not near[0]]
+    return [best] + [c for c in pool[1:] if not c.planned]
 
 
 def answer_key(candidate: Candidate, when: bool) -> str:

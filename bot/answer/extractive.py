@@ -23,7 +23,7 @@ from bot.answer.answer_type import NUMERIC_LABELS, reader_type_features
 from bot.answer.answerability import SENTENCE_MODEL_PATH, answering_pool, retrieved_by_article
 from bot.answer.asked import Asked
 from bot.answer.beyond import beyond, near_previous, on_focus
-from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when
+from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when, unplanned_first
 from bot.answer.demonstrative import through_antecedent
 from bot.answer.digest import summary_answer, summary_article, wants_summary
 from bot.answer.echo import question_names
@@ -124,7 +124,7 @@ class ExtractiveAnswerer:
         pool, best = formed, formed[0]
         limit = self.settings.answer.max_citations
         labels = expected_labels(query.standalone)
-        reports = [best] + [s for s in pool[1:] if not s.planned]  # a date it was set for never answers when it happened
+        reports = unplanned_first(pool)  # a date it was set for never answers when it happened
         choice = newest_report(reports, latest=bool(query.time and query.time.latest),
                                when=bool(labels) and labels <= _WHEN, window=query.time.window if query.time else None)
         if wants_sentence(query.standalone):  # no short phrase answers "why": the sentence that does
