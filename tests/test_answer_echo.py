@@ -60,23 +60,25 @@ def test_a_pair_or_a_title_beside_the_questions_name_echoes_it(nlp, question, se
     assert echoes(doc, at, at + len(phrase), question_names(nlp(question))) is echoed
 
 
+def repicked(nlp, question: str, sentence: str, answer: str) -> tuple[str, bool]:
+    """``beyond_the_question`` on ``answer``, a span of ``sentence``, among the sentence's candidate phrases."""
+    doc = nlp(sentence)
+    phrases = candidates(doc, question_profile(question, nlp))
+    return beyond_the_question(doc, answer, phrases, question_names(nlp(question)))
+
+
 def test_a_pair_is_replaced_only_by_a_name_of_its_sentence(nlp):
     question = "Who will Kim meet in Vladivostok?"
     sentence = "According to U.S. reports, the meeting between the two leaders is likely to take place in Vladivostok."
-    doc = nlp(sentence)
-    phrases = candidates(doc, question_profile(question, nlp))
-    assert beyond_the_question(doc, "the two leaders", phrases, question_names(nlp(question))) == \
-        ("the two leaders", True)
+    assert repicked(nlp, question, sentence, "the two leaders") == ("the two leaders", True)
 
 
 def test_a_name_the_echoed_answer_ran_on_to_replaces_it(nlp):
     question = "What was the name of Watt's partner?"
     sentence = ("The centrifugal governor was adopted by James Watt for use on a steam engine in 1788 after Watt’s "
                 "partner Boulton saw one at a flour mill.")
-    doc = nlp(sentence)
-    phrases = candidates(doc, question_profile(question, nlp))
     answer = "James Watt for use on a steam engine in 1788 after Watt’s partner Boulton"
-    assert beyond_the_question(doc, answer, phrases, question_names(nlp(question))) == ("Boulton", True)
+    assert repicked(nlp, question, sentence, answer) == ("Boulton", True)
 
 
 def test_a_name_question_is_not_answered_with_a_name_it_gives(seed_engine):
@@ -91,11 +93,8 @@ def test_the_engine_does_not_answer_who_kim_meets_with_the_pair_he_is_half_of(se
 
 def test_an_echoed_answer_is_replaced_by_another_phrase_of_its_sentence_not_by_a_part_of_it(nlp):
     question = "Who said the visit was a meeting with Putin?"
-    doc = nlp(SENTENCE)
-    phrases = candidates(doc, question_profile(question, nlp))
-    answer, echoed = beyond_the_question(doc, "Russian President Vladimir Putin", phrases, question_names(nlp(question)))
-    assert echoed and answer == "a U.S. official"
-    assert beyond_the_question(doc, "a U.S. official", phrases, question_names(nlp(question))) == ("a U.S. official", False)
+    assert repicked(nlp, question, SENTENCE, "Russian President Vladimir Putin") == ("a U.S. official", True)
+    assert repicked(nlp, question, SENTENCE, "a U.S. official") == ("a U.S. official", False)
 
 
 def test_the_engine_does_not_answer_with_the_questions_own_name(seed_engine):
@@ -117,15 +116,10 @@ def test_who_is_x_is_answered_by_what_describes_x_even_with_x_in_it(nlp):
 def test_an_echoed_answer_gives_way_to_what_the_span_held_beside_the_name_not_to_what_describes_it(nlp):
     question = "Which part of China is Dalian in?"
     sentence = "Kim embarked on his journey to the city of Dalian in northeastern China in 2018."
-    doc = nlp(sentence)
-    phrases = candidates(doc, question_profile(question, nlp))
-    assert beyond_the_question(doc, "Dalian in northeastern China", phrases, question_names(nlp(question)))[0] == \
-        "northeastern China"
+    assert repicked(nlp, question, sentence, "Dalian in northeastern China")[0] == "northeastern China"
     question = "Which world leaders has Kim Jong Un met on his train?"
     sentence = ("Kim Jong Un, the current leader of North Korea, who is 39 years old, has used his train for meetings "
                 "with world leaders, including Russian President Vladimir Putin.")
-    doc = nlp(sentence)
-    phrases = candidates(doc, question_profile(question, nlp))
     answer = "Kim Jong Un, the current leader of North Korea, who is 39 years old"
-    repicked, echoed = beyond_the_question(doc, answer, phrases, question_names(nlp(question)))
-    assert echoed and "North Korea" not in repicked and "39" not in repicked
+    other, echoed = repicked(nlp, question, sentence, answer)
+    assert echoed and "North Korea" not in other and "39" not in other
