@@ -62,16 +62,16 @@ def with_the_asked_form(pool: list) -> list | None:
 
 
 def answering_pool(pool: list, threshold: float, question: str, names: Callable[[], frozenset],
-                   retrieved: dict[str, str]) -> tuple[list | None, float]:
+                   evidence: list) -> tuple[list | None, float]:
     """The sentences to answer from, best first, and the confidence that they answer; None (refuse) when the
     answerability model is below ``threshold`` and no sentence states what is asked, or when no sentence close to the
-    best has the asked form. ``names``: the question's names (``echo.question_names``), asked for only if needed;
-    ``retrieved``: each article's retrieved text, lower-cased."""
+    best has the asked form. ``names``: the question's names (``echo.question_names``) and ``evidence`` (what was
+    retrieved) are read only then."""
     by_model = sorted(pool, key=lambda s: -s.fitted)  # as the answerability model was fitted: no priors
     confidence = answerable_probability([s.features for s in by_model], [s.fitted for s in by_model])
     if confidence >= threshold:
         return with_the_asked_form(pool), confidence
-    stated = stated_answer(pool, question, names(), retrieved)
+    stated = stated_answer(pool, question, names(), retrieved_by_article(evidence))
     if stated is None:
         return None, confidence
     return [stated] + [s for s in pool if s is not stated], threshold

@@ -58,12 +58,13 @@ def newest_report(pool: Sequence[Candidate], latest: bool, when: bool = False,
     is not what was announced in February)."""
     best = pool[0]
     margin = LATEST_MARGIN if latest else RECENCY_MARGIN
-    near = [c for c in pool if c.date and c.answer and c.score >= best.score - margin and (c.typed or not best.typed)]
+    usable = [c for c in pool if c.date and c.answer and (c.typed or not best.typed)]
+    near = [c for c in usable if c.score >= best.score - margin]
     if not best.date or not near:
         return DatedChoice(best)
     if window is not None and not latest and (window.start or window.end):
-        near += [c for c in pool if c.date and c.answer and c not in near and c.score >= best.score - WINDOW_MARGIN
-                 and _days_outside(_day(c.date), window) == 0 and (c.typed or not best.typed)]
+        near += [c for c in usable if c not in near and c.score >= best.score - WINDOW_MARGIN
+                 and _days_outside(_day(c.date), window) == 0]
         chosen = min(near, key=lambda c: (_days_outside(_day(c.date), window), -_day(c.date).toordinal(), -c.score))
     else:
         newest = max(near, key=lambda c: (_day(c.date), c.score))

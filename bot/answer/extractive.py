@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from bot.answer import refusal
 from bot.answer.answer_type import NUMERIC_LABELS, reader_type_features
-from bot.answer.answerability import SENTENCE_MODEL_PATH, answering_pool, retrieved_by_article
+from bot.answer.answerability import SENTENCE_MODEL_PATH, answering_pool
 from bot.answer.asked import Asked
 from bot.answer.beyond import beyond, near_previous, on_focus
 from bot.answer.dated import DatedChoice, dated_text, newest_report, resolved_when, unplanned_first
@@ -116,8 +116,7 @@ class ExtractiveAnswerer:
         if not pool:
             return refusal(retrieval, _related(sorted(sentences, key=lambda s: -s.score)), 0.0)
         formed, confidence = answering_pool(pool, self.settings.answer.refusal_threshold, query.standalone,
-                                            lambda: question_names(self.models.nlp(query.standalone)),
-                                            retrieved_by_article(evidence))
+                                            lambda: question_names(self.models.nlp(query.standalone)), evidence)
         timings["answer_ms"] = (time.perf_counter() - t0) * 1000
         if formed is None:
             return refusal(retrieval, _related(pool), confidence)

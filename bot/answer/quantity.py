@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.answer.predicate import changed_to
+from bot.answer.shape import located
 
 _BEFORE_A_CHANGE = re.compile(
     r"\b(?:from|originally|initially|at\s+first|first|previously|before|earlier|prior|old|up\s+from|down\s+from)\b", re.I)
@@ -48,12 +49,8 @@ def in_the_unit(text: str, answer: str, unit: str) -> str:
     return found.group(0) if found else answer
 
 
-
-
 _NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
                  "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "twenty": "20", "hundred": "100"}
-
-
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
@@ -66,8 +63,7 @@ def other_count(doc, answer: str, given: frozenset[str]) -> str | None:
     """For "How many of his four trips were by train?": ``answer`` when it has a number the question did not
     ``given`` ("four separate occasions" has none), else another number of the sentence ``doc`` with what it counts
     ("two of these trips were made by train" -> "two of these trips"); None when the sentence has no other."""
-    at = doc.text.find(answer)
-    inside = [t for t in doc if t.like_num and at <= t.idx < at + len(answer)] if at >= 0 else []
+    inside = [t for t in located(doc, answer)[1] if t.like_num]
     if not inside or any(_digits(t) not in given for t in inside):
         return answer
     other = next((t for t in doc if t.like_num and _digits(t) not in given and t.ent_type_ not in ("DATE", "TIME")

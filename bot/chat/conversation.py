@@ -128,7 +128,7 @@ class Conversation:
         """What the previous answer cited, when ``question`` follows it up (it had to be rewritten to stand alone)."""
         if not self.turns or standalone == question or not self.turns[-1].answer.answerable:
             return ()
-        return tuple(c for c in self.turns[-1].answer.citations[:1])
+        return self.turns[-1].answer.citations[:1]
 
     def standalone(self, question: str) -> str:
         """``question`` rewritten to stand alone given the turns so far (unchanged when it would be asked back)."""
