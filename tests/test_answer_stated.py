@@ -12,9 +12,9 @@ from bot.answer.answerability import STATED_DEPTH, retrieved_by_article, stated_
 BORDERS = "The decision to close the borders of his beloved land in the early months of 2020 was necessary."
 
 
-def sentence(features, fits=True, article="seed", text=BORDERS):
+def sentence(features, fits=True, article="seed", text=BORDERS, described=False):
     chunk = SimpleNamespace(article_id=article, text=text)
-    return SimpleNamespace(features=features, fits=fits, evidence=SimpleNamespace(chunk=chunk))
+    return SimpleNamespace(features=features, fits=fits, evidence=SimpleNamespace(chunk=chunk), described=described)
 
 
 STATES = {"predicate": 1.0, "typed_numeric": 1.0}
@@ -37,6 +37,16 @@ def test_a_sentence_stating_the_asked_relation_with_an_answer_of_the_asked_kind_
 ])
 def test_no_sentence_states_the_answer_otherwise(question, names, features, fits):
     assert stated_answer([sentence(features, fits)], question, frozenset(names), RETRIEVED) is None
+
+
+def test_a_sentence_describing_what_the_question_asks_described_states_the_answer():
+    """"How does the writer describe X?": a sentence close to the best match that puts describing words on X answers
+    though the model would refuse (``Sentence.described``); but not when a name of the question was retrieved nowhere."""
+    found = sentence({}, described=True)
+    assert stated_answer([sentence({}), found], "How does the writer describe North Korea's decision?",
+                         frozenset({("north", "korea")}), RETRIEVED) is found
+    assert stated_answer([found], "How does the writer describe South Korea's decision?",
+                         frozenset({("south", "korea")}), RETRIEVED) is None
 
 
 def test_only_a_sentence_near_the_top_may_state_the_answer():

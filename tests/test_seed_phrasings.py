@@ -16,6 +16,8 @@ import pytest
     ("Which Kim rode the train to Moscow in 2002?", "Kim Jong Il", "Pulikovsky"),
     ("What is the maximum range of Kim's plane in miles?", "5,700 miles", "kilometers"),
     ("How many of his four trips to China were by train?", "two", "four"),  # the question's own four is no answer
+    ("How does the writer describe Putin's choice to invade Ukraine?", "controversial", "air travel"),  # the words on it
+    ("What kind of situation has Kim been in since the pandemic measures?", "unprecedented", "devastating"),
 ])
 def test_a_rephrased_question_is_answered_with_what_it_asks(seed_engine, question, expected, wrong):
     answer = seed_engine.ask(question)

@@ -79,15 +79,16 @@ def answering_pool(pool: list, threshold: float, question: str, names: Callable[
 
 def stated_answer(pool: list, question: str, names: frozenset, retrieved: dict[str, str]):
     """A sentence near the top of ``pool`` that states the question's own relation (its verb with one of that verb's
-    nouns: the ``predicate`` feature), with an answer of the asked kind, in an article whose retrieved text names every
-    name the question gives (runs of lower-case words); None for a negated question ("When was he not appointed?")."""
+    nouns: the ``predicate`` feature) with an answer of the asked kind, or that puts describing words on what "How
+    does the writer describe X?" asks about (``described``), in an article whose retrieved text names every name the
+    question gives (runs of lower-case words); None for a negated question ("When was he not appointed?")."""
     if _NEGATED.search(question):
         return None
     for sentence in pool[:STATED_DEPTH]:
         typed = sentence.features.get("typed") or sentence.features.get("typed_numeric")
         passage = retrieved.get(sentence.evidence.chunk.article_id, "")
-        if sentence.features.get("predicate") and sentence.fits and typed and all(
-                " ".join(name) in passage for name in names):
+        states = (sentence.features.get("predicate") and sentence.fits and typed) or sentence.described
+        if states and all(" ".join(name) in passage for name in names):
             return sentence
     return None
 

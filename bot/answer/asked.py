@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.answer.answer_type import DEMOTED_KINDS, answer_kind, fits, formed_answer
 from bot.answer.definition import as_someone, asked_name, bearer_of, described, which_name
@@ -26,7 +26,9 @@ from bot.answer.predicate import (
 from bot.answer.quantity import after_the_change, asked_unit, asks_before_a_change, in_the_unit, numbers, other_count
 from bot.answer.qtype import QuestionProfile, question_profile
 from bot.answer.shape import acted, asks_action, located
+from bot.answer.wording import asked_description, description
 from bot.temporal import question_time
+from bot.text import stem
 
 # Set by hand, not fitted: a numeric question ("how long", "when", "how many") answered with a span holding no such
 # number is the reader's most common unforced error on news, rarer in SQuAD (the fitted weight would be near zero;
@@ -40,6 +42,11 @@ OTHER_INSTANCE_PENALTY = 3.0
 OTHER_ROLE_PENALTY = 2.0
 # Set by hand: a sentence that has the verb a "Who <verb> ...?" question asks the subject of, with a named subject
 SUBJECT_PRIOR = 2.0
+# Set by hand: a sentence that puts describing words on the thing "How does the writer describe X?" asks about, and
+# matches the question about as well as the best (its match at most DESCRIBED_GAP below: "the devastating effects of
+# the pandemic" is no answer to "What sort of effect has the border closure had?")
+DESCRIBED_PRIOR = 3.0
+DESCRIBED_GAP = 0.1
 _ROLE = re.compile(r"^\W*(?i:who\s+(?:is|was|are|were)\s+(?:the\s+)?)(?:[^?]*?['’]s?\s+)?(?:current\s+|new\s+|former\s+)?"
                    r"(?P<role>[a-z][a-z-]*(?:\s+[a-z][a-z-]*){0,2})\s*\??\s*$")
 _COMMA_BREAK = re.compile(r",\s*((?:and|or)\s+)?")
@@ -62,6 +69,7 @@ class Judged:
     fits: bool  # the answer has the form the question asks for (or its lack was paid for in ``prior``)
     planned: bool  # a date something was set for, when the question asks when it happened
     prior: float  # log-odds added to the sentence model's
+    described: bool = False  # the answer is the sentence's description of what the question asks described
 
 
 @dataclass(frozen=True)
@@ -86,16 +94,22 @@ class Asked:
     unit: str | None = None  # "What is its range in miles?" asks for miles
     numbers: frozenset = frozenset()  # the numbers it gives: "How many of his four trips ...?" -> {"4"}
     before_a_change: bool = False  # "How many jobs were originally to be cut?" asks for the value a change started from
+    described: object = None  # "How does the writer describe X?" asks for the words put on X (``wording.Described``)
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
         """``doc``: the question parsed by the answerer's spaCy pipeline."""
-        return cls(question_profile(question, lambda _: doc), answer_kind(question), asks_action(question),
+        described = asked_description(doc)  # "In what state are the bodies kept?" asks no place
+        profile = question_profile(question, lambda _: doc)
+        if described:  # nor a head noun other than the described one ("state")
+            profile = replace(profile, labels=frozenset(), head=profile.head if profile.head == stem(described.noun) else None)
+        return cls(profile, None if described else answer_kind(question),
+                   asks_action(question),
                    asks_about_the_expected(question), asks_about_the_done(question), asked_name(question),
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
                    asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc), asked_subject(doc), _words(doc),
                    asks_latest(question), which_name(doc), asked_unit(question), numbers(doc),
-                   asks_before_a_change(question))
+                   asks_before_a_change(question), described)
 
     def has_form(self, doc, answer: str) -> bool:
         """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
@@ -135,6 +149,10 @@ class Asked:
         answer = bearer or answer  # "Which Kim ...?" is answered by a Kim
         answer = as_someone(doc, answer) if self.profile.wh == "who" else answer
         prior = sum(READER_TYPE_PRIORS.get(name, 0.0) for name in features) + (SUBJECT_PRIOR if told else 0.0)
+        words = description(doc, self.described, self.words) if self.described else None
+        describing = bool(words) and features.get("gap", 0.0) <= DESCRIBED_GAP
+        if words:  # "his controversial decision" for "How does the writer describe Putin's choice ...?"
+            answer, fits, prior = words, True, prior + (DESCRIBED_PRIOR if describing else 0.0)
         if not fits and self.kind in DEMOTED_KINDS:
             prior, fits = prior - DEMOTED_KINDS[self.kind], True
         prior -= PAST_FOR_EXPECTED_PENALTY if self.expected and told_as_past(doc, answer) else 0.0
@@ -151,7 +169,7 @@ class Asked:
             prior, fits = prior - OTHER_ROLE_PENALTY, False
         if echoed:  # re-picked, or nothing else of the sentence could answer
             prior, fits = prior - ECHO_PENALTY, fits and not echoed_answer(doc, answer, self.names)
-        return Judged(answer, fits, planned, prior)
+        return Judged(answer, fits, planned, prior, describing)
 
     def _the_object(self, doc, answer: str) -> str:
         """For "What does X <verb>?", the object of that verb in the sentence, unless the answer is part of it."""

@@ -71,6 +71,7 @@ class Sentence:
     fits: bool = True  # its short answer has the form the question asks for (``answer_type.fits``)
     planned: bool = False  # its answer is a date something was set for, and the question asks when it happened
     formed: bool = True  # its short answer has the asked form itself (``fits`` may be bought with a penalty)
+    described: bool = False  # its short answer describes what "How does the writer describe X?" asks about
 
     @property
     def date(self) -> str | None:
@@ -197,6 +198,7 @@ class ExtractiveAnswerer:
                 sentence.start, sentence.text = pointed.start, pointed.text
                 judged = asked.judge(pointed.doc, pointed.answer, [], sentence.features)
             sentence.answer, sentence.fits, sentence.planned = judged.answer, judged.fits, judged.planned
+            sentence.described = judged.described
             sentence.formed = asked.has_form(pointed.doc if pointed else doc, judged.answer)
             sentence.fitted = log_odds(weights, sentence.features)
             sentence.score = sentence.fitted + HEADLINE_PRIOR * (sentence.start == 0 and not why) + judged.prior
