@@ -44,6 +44,11 @@ from bot.text import stem
     ("What time will the Eastern Economic Forum start?", "clock"),
     ("What time period saw the most growth?", None),
     ("Ramon Fernandez is the chief financial officer of which carrier?", "organisation"),
+    ("What position are Corrbridge currently in the Premier Division?", "rank"),
+    ("What position were they in when the manager was sacked?", "rank"),
+    ("Where did the club finish in the league?", "rank"),
+    ("What position does Yang hold?", None),  # a post, not a rank
+    ("What place did Kim visit?", None),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
     assert answer_kind(question) == kind
@@ -127,6 +132,8 @@ def test_an_answer_without_the_asked_form_is_refused_unless_a_close_runner_up_ha
      "with both doses of the measles, mumps and rubella vaccine stood at 86 percent.", "mumps", "86 percent"),
     ("How did Kim travel to Moscow?", "In 2001 Kim Jong Il went to Moscow by armored train, a trip of nine days.",
      "Kim Jong Il", "by armored train"),
+    ("What position were the club in when the manager was sacked?", "The club sacked its manager after a home defeat "
+     "left the club 17th in the Premier Division.", "The club sacked its manager", "17th"),  # the rank alone
 ])
 def test_an_answer_without_the_asked_form_is_replaced_by_its_sentences_phrase_of_that_form(
         nlp, question, sentence, reader_answer, expected):

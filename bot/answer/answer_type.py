@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import re
 
-from bot.answer.qtype import DURATION_WORDS, QuestionProfile
+from bot.answer.qtype import DURATION_WORDS, RANK_QUESTION, QuestionProfile
 from bot.answer.shape import dateline_end
 from bot.answer.span import typed_entities
 from bot.text import stem
 
 NUMERIC_LABELS = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PERCENT"})  # what spaCy's NER finds reliably
 
+_RANK = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
+                   r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|top|"
+                   r"bottom|last)\b", re.I)
 _KINDS = [
     ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged|funding|raise|raised|"
                          r"revenue|income|profit|salary|fine|fined)\b"
@@ -47,6 +50,8 @@ _KINDS = [
     ("origin", re.compile(r"^\W*(?:where|(?:in|from|at) (?:what|which) (?:city|town|village|country|state|place|"
                           r"region|port|station|location|area)\b)[^?]*\b(?:begin|began|begun|start|started|"
                           r"commence|commenced|originate|originated|depart|departed|set (?:off|out))\b", re.I)),
+    # "What position are they in the table?", "Where do they sit in the standings?": a rank ("11th"), not a place
+    ("rank", re.compile(RANK_QUESTION, re.I)),
     ("place", re.compile(r"^\W*where\b", re.I)),
     # "When X happens, what is it called?" opens with a clause: its question is the second wh-word's
     ("date", re.compile(r"^\W*when\b(?![^?]*,\s*(?:what|who|whom|which|how|where|why)\b)|\b(?:what|which) (?:year|date|day|month)\b|\bsince when\b"
@@ -57,7 +62,7 @@ _KINDS = [
 REFUSED_KINDS = frozenset({"money", "speed", "name", "organisation", "count", "clock"})
 # Kinds whose check is precise enough to pick the phrase of the form from a sentence's other phrases
 # ("When is the launch scheduled?" -> not "because of high winds" but "April 23", in the same sentence).
-REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration", "means", "organisation"})
+REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "duration", "means", "organisation", "rank"})
 # Kinds whose lack costs a sentence this much (log-odds) instead of refusing: "how long" is answered "20 hours"
 # or "6,650 km", rarely by a bare date ("April 2019"); "where" by a place, rarely by "as indicated by a U.S.
 # official" -- but a sentence may still answer in words. "where" costs more: the fitted model rates a sentence
@@ -139,6 +144,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
                   for w in c.subtree if w.ent_type_ in ("GPE", "LOC", "FAC")]
         return any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.lower_.removesuffix("s") in _PLACE_NOUNS
                    or t.lower_ in _PLACE_NOUNS or _placed(t) for t in heads)
+    if kind == "rank":
+        return any(e.label_ == "ORDINAL" for e in entities) or bool(_RANK.search(text))
     if kind == "duration":  # a length of time or a measure, not a point in time
         return bool(DURATION_WORDS.search(text)) or any(e.label_ == "QUANTITY" for e in entities)
     if kind == "means":
@@ -183,7 +190,14 @@ def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> 
         formed = [p for p in phrases if p.start >= floor and fits(kind, doc, p.start, p.end)]
         if formed:
             answer, fitting = max(formed, key=lambda p: (_specific(kind, p.text), p.score)).text, True
+    answer = _the_rank(answer) if kind == "rank" else answer
     return answer, fitting or kind not in REFUSED_KINDS | DEMOTED_KINDS.keys()
+
+
+def _the_rank(answer: str) -> str:
+    """"left the club 17th in the Premier Division" -> "17th"."""
+    ranked = next((m for m in _RANK.finditer(answer) if m.group().lower() not in ("top", "bottom", "last")), None)
+    return ranked.group() if ranked else answer
 
 
 def _specific(kind: str, phrase: str) -> bool:

@@ -13,6 +13,10 @@ from functools import lru_cache
 
 from bot.text import stem
 
+_RANKED_IN = r"\b(?:table|league|standings|division|rankings?|chart|charts|poll|conference|group|leaderboard)\b"
+RANK_QUESTION = (r"\b(?:what|which) (?:position|place|rank|ranking|spot)\b[^?]*" + _RANKED_IN
+                 + r"|\b(?:what|which) (?:position|place) (?:are|is|was|were) [^?]*\bin\b"  # "What position were they in?"
+                 + r"|\bwhere\b[^?]*\b(?:sit|sits|sat|stand|stands|lie|lies|finish|finished|rank|ranked)\b[^?]*" + _RANKED_IN)
 _RULES: list[tuple[str, frozenset[str]]] = [
     (r"\bhow long\b", frozenset({"TIME", "DATE", "QUANTITY"})),
     (r"\bhow (?:much|many)\b.*\b(?:money|cost|costs|pay|paid|worth|spend|spent|price|dollars|budget|funding)\b",
@@ -26,6 +30,7 @@ _RULES: list[tuple[str, frozenset[str]]] = [
     (r"^\W*(?:who|whom|whose)\b|\bby whom\b|\b(?:what|which) (?:person|man|woman|president|leader|king|queen|"
      r"emperor|player|coach|general|author|artist|scientist|minister|official|company|companies|organization|"
      r"organisation|team|group|party|university|agency|band|firm)\b", frozenset({"PERSON", "ORG", "NORP"})),
+    (RANK_QUESTION, frozenset({"ORDINAL"})),  # "What position are they in the table?" (before "where")
     (r"^\W*where\b|\bin what (?:country|city|state|place|region)\b|\b(?:what|which) (?:country|countries|city|"
      r"cities|state|place|region|continent|town|location|area|province|island|river|mountain|nation)\b",
      frozenset({"GPE", "LOC", "FAC", "ORG"})),
