@@ -120,6 +120,10 @@ def test_a_value_that_is_no_change_has_no_new_value(nlp):
     ("Who won the title?", "He won the title in 2019.", None),  # a pronoun subject names no one
     ("Who indicated that Kim would meet Vladimir Putin?", "The purpose of this visit is believed to be a meeting with "
      "Russian President Vladimir Putin, as indicated by a U.S. official.", "a U.S. official"),  # the passive's agent
+    ("Which player was carried off the pitch by her teammates?", "Anna Berg is carried off the pitch by teammates "
+     "Mia Holt and Jo Lund after her last game.", "Anna Berg"),  # a passive question asks the one it was done to
+    ("Who was carried off the pitch by her teammates?", "After the final whistle her teammates carried Anna Berg off the "
+     "pitch.", "Anna Berg"),  # ... whom the active sentence's verb takes
 ])
 def test_a_who_question_asks_for_the_subject_of_its_verb_told_of_the_same_thing(nlp, question, sentence, subject):
     found = subject_of(nlp(sentence), asked_subject(nlp(question)))

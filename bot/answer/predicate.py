@@ -57,30 +57,40 @@ def asked_object(question_doc) -> str | None:
 _TELLING = frozenset("announce report reveal disclose confirm declare state say tell".split())
 
 
-def asked_subject(question_doc) -> tuple[str, frozenset[str]] | None:
-    """The verb (lemma) whose subject a "Who ...?" question asks for, with the content words of what follows it:
-    "Who reported Kim Jong Il's death?" -> ("report", {"kim", "jong", "il", "death"}); None for a light verb ("Who
-    is ...?", "Who has ...?") or when "who" is not its subject."""
+def asked_subject(question_doc) -> tuple[str, frozenset[str], bool] | None:
+    """The verb (lemma) whose subject a "Who ...?" question asks for, with the content words of what follows it, and
+    whether it is passive: "Who reported Kim Jong Il's death?" -> ("report", {"kim", "jong", "il", "death"}, False);
+    "Which player was chaired off by her teammates?" -> ("chair", {"teammate"}, True), the one chaired off. None for a
+    light verb ("Who is ...?", "Who has ...?") or when "who" is not its subject."""
     for token in question_doc:
         verb = token.head
-        if token.lower_ == "who" and token.dep_ == "nsubj" and verb.pos_ == "VERB" and verb.lemma_.lower() not in _LIGHT:
-            return verb.lemma_.lower(), _content_after(verb)
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in _LIGHT:
+            continue
+        if token.lower_ == "who" and token.dep_ == "nsubj":
+            return verb.lemma_.lower(), _content_after(verb), False
+        asked = token.lower_ == "who" or any(c.dep_ == "det" and c.lower_ in ("which", "what") for c in token.children)
+        alone = not any(c.dep_ in ("nsubj", "nsubjpass", "xcomp") and c.i != token.i for c in verb.children)
+        if asked and token.dep_ == "nsubjpass" and alone:  # not "Who is Kim expected to meet?"
+            return verb.lemma_.lower(), _content_after(verb), True
     return None
 
 
-def subject_of(sentence_doc, asked: tuple[str, frozenset[str]]) -> tuple[int, int] | None:
+def subject_of(sentence_doc, asked: tuple[str, frozenset[str], bool]) -> tuple[int, int] | None:
     """Where the named subject of the asked verb (for a verb of telling, of another one) is in the sentence, with what
     hangs on it, when what follows that verb shares a word with what followed it in the question ("North Korea’s
     state media reported Kim Jong Il’s sudden demise" for "Who announced Kim Jong Il's death?" -> "North Korea’s
     state media"); None when the sentence has no such verb, or its subject is a pronoun."""
-    verb_lemma, words = asked
+    verb_lemma, words, passive = asked
     alike = _TELLING if verb_lemma in _TELLING else {verb_lemma}
     for verb in sentence_doc:
         told = _content_after(verb) | (_content_after(verb.head) if verb.dep_ == "advcl" else frozenset())
         if verb.pos_ != "VERB" or verb.lemma_.lower() not in alike or not (told & words):
             continue
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None:  # "..., as indicated by a U.S. official": the agent of the passive
+        if passive:  # the one it was done to: "Cranston is chaired off by teammates", "teammates chaired Cranston off"
+            subject = next((c for c in verb.children if c.dep_ in ("nsubjpass", "dobj")), None)
+        else:
+            subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and not passive:  # "..., as indicated by a U.S. official": the agent of the passive
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             subject = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
         if subject is not None and subject.tag_ not in _PRONOUN_TAGS and subject.pos_ in ("NOUN", "PROPN"):
