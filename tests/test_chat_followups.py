@@ -230,6 +230,26 @@ def test_a_question_whose_only_topic_is_a_bare_definite_noun_borrows_the_previou
     assert rewrite_follow_up("How long was the journey to Hanoi?", [hanoi], nlp) == "How long was the journey to Hanoi?"
 
 
+def test_a_question_asking_only_a_time_of_that_borrows_the_previous_statement(nlp):
+    """"What year was that?", "In which month was that?": the noun is what is asked, not a topic."""
+    borrowed = Exchange("Where did Kim borrow a plane from to fly to Singapore?", "China")
+    for follow_up in ("What year was that?", "In which month was that?", "When was this?"):
+        assert rewrite_follow_up(follow_up, [borrowed], nlp) == (
+            follow_up[:-1] + " (Kim borrowed a plane from to fly to Singapore in China)?")
+    assert rewrite_follow_up("What does that approach allow for?", [borrowed], nlp) == (
+        "What does that approach allow for?")  # a topic of its own: the article may say "this approach" too
+    assert rewrite_follow_up("In which month was the forum held?", [borrowed], nlp) == "In which month was the forum held?"
+
+
+def test_he_and_him_point_to_a_person_named_by_role(nlp):
+    """"the leader's carriages" mentions the leader, a person: "him" is the leader, not asked back."""
+    cars = Exchange("What do the leader's carriages have on board?", None)
+    assert rewrite_follow_up("What does that equipment allow him to do?", [cars], nlp) == (
+        "What does that equipment allow the leader to do?")
+    coach = Exchange("Which team did the coach leave?", "the Wild")
+    assert rewrite_follow_up("When was he fired?", [coach], nlp) == "When was the coach fired?"
+
+
 # ---- nothing fits: ask back --------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,14 @@ MOTION_VERBS = {"get", "gets", "got", "go", "goes", "went", "gone", "going", "tr
                 "trip", "journey", "visit", "flight", "way", "route", "road"}
 PLACE_PREPOSITIONS = {"in", "at", "from", "near", "into", "inside", "outside", "through", "across"}
 _PLACE_NOUNS = {"city", "town", "capital", "village", "port", "region", "province", "country", "state", "county"}
+# Common nouns that name a person by role: "he" / "him" after "the leader's rail cars" is the leader (no name to find)
+PERSON_NOUNS = frozenset(
+    "leader president official minister premier chancellor king queen prince princess emperor dictator chief "
+    "executive ceo director manager coach player captain spokesman spokeswoman spokesperson defector analyst "
+    "diplomat senator governor mayor judge lawyer founder chairman chairwoman secretary ambassador general "
+    "commander officer envoy father mother son daughter brother sister wife husband grandfather successor "
+    "predecessor driver pilot soldier candidate politician lawmaker ruler monarch astronaut scientist".split())
+ROLE_ONLY = 2.0  # salience a person named only by role gives up to one named by name
 _LABEL_KIND = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "group",
                "ORG": "group", "DATE": "time", "TIME": "time", "CARDINAL": "number", "QUANTITY": "number",
                "MONEY": "number", "PERCENT": "number", "ORDINAL": "number", "EVENT": "thing", "PRODUCT": "thing",
@@ -120,23 +128,37 @@ def mentions(doc, subject, skip_nouns_in=frozenset()):
             if objects and prep.i == chunk.end:  # "his visit to Moscow"
                 text += " " + doc[prep.i: objects[0].i + 1].text
         role = "subject" if root.i in in_subject or root.dep_ in ("nsubj", "nsubjpass") else "object"
-        kind = "place" if root.lower_ in _PLACE_NOUNS else "thing"
+        kind = _noun_kind(root)
         # "the range of the plane", "the plane's range": "it" is more likely the plane than its range
         attribute = any(c.dep_ == "poss" and not _personal(c) for c in root.children) or any(
             c.dep_ == "prep" and c.lower_ == "of" for c in root.children)
-        out.append((text, kind, root.tag_ == "NNS", role, -3.0 if attribute else 0.0))
+        # a person named by role ("the Russian president") yields to a person named by name ("Vladimir Putin")
+        out.append((text, kind, root.tag_ == "NNS", role, -3.0 if attribute else -ROLE_ONLY if kind == "person" else 0.0))
+        for owner in [c for c in root.children if c.dep_ == "poss" and c.pos_ == "NOUN" and not attribute
+                      and _noun_kind(c) == "person"]:  # "the leader's carriages": the leader is mentioned too
+            out.append((_lower_first(doc[owner.left_edge.i: owner.i + 1]), "person", owner.tag_ == "NNS", role,
+                        -ROLE_ONLY))
         if attribute:
             for owner in [c for c in root.children if c.dep_ == "poss" and c.pos_ == "NOUN"] + [
                     g for c in root.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
                     if g.dep_ == "pobj" and g.pos_ == "NOUN"]:
                 owned = doc[owner.left_edge.i: owner.i + 1]
-                out.append((_lower_first(owned), kind, owner.tag_ == "NNS", role, 0.5))
+                out.append((_lower_first(owned), _noun_kind(owner), owner.tag_ == "NNS", role, 0.5))
     return out
 
 
 def _personal(token) -> bool:
     """An owner that makes a possession rather than an attribute: 'Kim Jong Il's train', 'his train'."""
-    return token.tag_ == "PRP$" or token.ent_type_ == "PERSON"
+    return token.tag_ == "PRP$" or token.ent_type_ == "PERSON" or token.lemma_.lower() in PERSON_NOUNS
+
+
+def _noun_kind(noun) -> str:
+    """A common noun's kind: "city" a place, "the leader" a person, anything else a thing."""
+    if noun.lower_ in _PLACE_NOUNS:
+        return "place"
+    # not "its leader": owned by a thing that is itself a pronoun, it names no one to point to
+    owned_by_it = any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+    return "person" if noun.lemma_.lower() in PERSON_NOUNS and not owned_by_it else "thing"
 
 
 def _lower_first(span) -> str:

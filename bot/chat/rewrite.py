@@ -143,8 +143,17 @@ def _put_in(question: str, resolved: str) -> tuple[str, ...]:
 
 
 def _has_topic(doc) -> bool:
-    """A question naming anything (a noun, name or number) has a topic of its own."""
-    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.tag_ not in ("WP", "WDT") for t in doc) or bool(doc.ents)
+    """A question naming anything (a noun, name or number) has a topic of its own; not the noun it asks for when "that"
+    is what it asks it of ("What year was that?", "In which month was this?"; "What time is it?" is no follow-up).
+    "What does that approach allow?" keeps its topic: the article may say "this approach" too."""
+    that = any(t.lower_ in ("that", "this") and t.dep_ in ("nsubj", "nsubjpass", "attr") for t in doc)
+    return any(t.pos_ in ("NOUN", "PROPN", "NUM") and t.tag_ not in ("WP", "WDT") and not (that and _asked(t))
+               for t in doc) or any(not all((that and _asked(t)) or t.dep_ == "det" for t in e) for e in doc.ents)
+
+
+def _asked(noun) -> bool:
+    """A common noun the question asks for: "what year", "which month"."""
+    return noun.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in ("what", "which") for c in noun.children)
 
 
 def _borrowed_topic(doc) -> bool:
