@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.answer.predicate import (
-    asked_object, asked_possessed, asked_subject, changed_to, object_of, owner_of, question_predicates, shares_predicate,
+    asked_object, asked_possessed, asked_relation, asked_subject, changed_to, inverted, object_of, owner_of, question_predicates, shares_predicate,
     subject_of,
 )
 
@@ -133,3 +133,15 @@ def test_a_who_question_asks_for_the_subject_of_its_verb_told_of_the_same_thing(
 def test_a_who_question_about_a_light_verb_asks_for_no_subject(nlp):
     assert asked_subject(nlp("Who is Kim expected to meet?")) is None
     assert asked_subject(nlp("Who has the record?")) is None
+
+
+@pytest.mark.parametrize("sentence, answer, expected", [
+    ("Kim Jong Il, the father of Kim Jong Un, feared flying.", "Kim Jong Un", True),  # the son
+    ("Kim Jong Un's father never flew.", "Kim Jong Un", True),
+    ("The mausoleum holds Kim Jong Il and his father, Kim Il Sung.", "Kim Il Sung", False),
+    ("Kim Il Sung, the father of Kim Jong Il, founded the state.", "Kim Il Sung", False),  # the relation as asked
+])
+def test_an_answer_at_the_other_end_of_the_asked_relation_is_inverted(nlp, sentence, answer, expected):
+    relation = asked_relation(nlp("Who was Kim Jong Il's father?"))
+    assert relation == ("father", "kim jong il")
+    assert inverted(nlp(sentence), answer, relation) is expected

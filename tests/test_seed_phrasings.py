@@ -17,6 +17,7 @@ import pytest
     ("What is the maximum range of Kim's plane in miles?", "5,700 miles", "kilometers"),
     ("How many of his four trips to China were by train?", "two", "four"),  # the question's own four is no answer
     ("How does the writer describe Putin's choice to invade Ukraine?", "controversial", "air travel"),  # the words on it
+    ("Who was Kim Jong Il's father?", "Kim Il Sung", "Kim Jong Un"),  # "the father of Kim Jong Un" is the son
     ("What kind of situation has Kim been in since the pandemic measures?", "unprecedented", "devastating"),
 ])
 def test_a_rephrased_question_is_answered_with_what_it_asks(seed_engine, question, expected, wrong):

@@ -21,7 +21,8 @@ from bot.answer.modality import (
     asks_about_the_done, asks_about_the_expected, told_as_ended, told_as_past, told_as_planned, told_of_a_later_event,
 )
 from bot.answer.predicate import (
-    asked_object, asked_possessed, asked_subject, object_of, owner_of, question_predicates, shares_predicate, subject_of,
+    asked_object, asked_possessed, asked_relation, asked_subject, inverted, object_of, owner_of, question_predicates,
+    shares_predicate, subject_of,
 )
 from bot.answer.quantity import after_the_change, asked_unit, asks_before_a_change, in_the_unit, numbers, other_count
 from bot.answer.qtype import QuestionProfile, question_profile
@@ -42,6 +43,9 @@ OTHER_INSTANCE_PENALTY = 3.0
 OTHER_ROLE_PENALTY = 2.0
 # Set by hand: a sentence that has the verb a "Who <verb> ...?" question asks the subject of, with a named subject
 SUBJECT_PRIOR = 2.0
+# Set by hand: "Who was Kim Jong Il's father?" answered by the other end of the relation ("Kim Jong Il, the father of
+# Kim Jong Un") is known wrong
+INVERTED_PENALTY = 4.0
 # Set by hand: a sentence that puts describing words on the thing "How does the writer describe X?" asks about, and
 # matches the question about as well as the best (its match at most DESCRIBED_GAP below: "the devastating effects of
 # the pandemic" is no answer to "What sort of effect has the border closure had?")
@@ -95,6 +99,7 @@ class Asked:
     numbers: frozenset = frozenset()  # the numbers it gives: "How many of his four trips ...?" -> {"4"}
     before_a_change: bool = False  # "How many jobs were originally to be cut?" asks for the value a change started from
     described: object = None  # "How does the writer describe X?" asks for the words put on X (``wording.Described``)
+    relation: tuple | None = None  # "Who was Kim Jong Il's father?" -> ("father", "kim jong il")
 
     @classmethod
     def of(cls, question: str, doc) -> Asked:
@@ -109,7 +114,7 @@ class Asked:
                    question_predicates(doc), _numbered(question), _role(question), question_names(doc),
                    asked_object(doc), _ordinal_nouns(doc), asked_possessed(doc), asked_subject(doc), _words(doc),
                    asks_latest(question), which_name(doc), asked_unit(question), numbers(doc),
-                   asks_before_a_change(question), described)
+                   asks_before_a_change(question), described, asked_relation(doc))
 
     def has_form(self, doc, answer: str) -> bool:
         """``answer`` (a slice of the sentence ``doc``) has the form the question asks for (any, when it names none)."""
@@ -165,6 +170,8 @@ class Asked:
         if self.names_another_instance(doc.text.replace(answer, " ")):
             prior, fits = prior - OTHER_INSTANCE_PENALTY, False
         prior -= OTHER_ROLE_PENALTY if self.role and _titled_otherwise(doc, answer, self.role) else 0.0
+        if self.relation and inverted(doc, answer, self.relation):  # "the father of Kim Jong Un" is no father of his
+            prior, fits = prior - INVERTED_PENALTY, False
         if bearer is None or counted is None:  # no Kim for "Which Kim?"; no number but those the question gives
             prior, fits = prior - OTHER_ROLE_PENALTY, False
         if echoed:  # re-picked, or nothing else of the sentence could answer

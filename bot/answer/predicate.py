@@ -188,3 +188,30 @@ def changed_to(sentence_doc, start: int, end: int) -> tuple[int, int] | None:
         return None
     words = list(new.subtree)
     return words[0].idx, words[-1].idx + len(words[-1].text)
+
+
+def asked_relation(question_doc) -> tuple[str, str] | None:
+    """The relation "Who was Kim Jong Il's father?" asks about: ("father", "kim jong il") -- the noun, lemmatised, and
+    its named owner; None when the question names no owner of a noun."""
+    for token in question_doc:
+        if token.dep_ == "poss" and token.pos_ == "PROPN" and token.head.pos_ == "NOUN":
+            owner = question_doc[token.left_edge.i: token.i + 1].text.lower()
+            return token.head.lemma_.lower(), owner
+    return None
+
+
+def inverted(sentence_doc, answer: str, relation: tuple[str, str]) -> bool:
+    """``answer`` is the other end of the asked relation in the sentence: for "Who was Kim Jong Il's father?", "Kim
+    Jong Il, the father of Kim Jong Un" makes Kim Jong Un the son, not the father ("Kim Jong Un's father" too)."""
+    noun, owner = relation
+    wanted = answer.strip().lower()
+    for token in sentence_doc:
+        if token.lemma_.lower() != noun or not wanted:
+            continue
+        owned_by = [c for p in token.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
+        owned_by += [c for c in token.children if c.dep_ == "poss" and c.tag_ not in _PRONOUN_TAGS]
+        for other in owned_by:
+            text = sentence_doc[other.left_edge.i: other.right_edge.i + 1].text.lower()
+            if wanted in text and owner not in text:
+                return True
+    return False
