@@ -49,6 +49,8 @@ from bot.text import stem
     ("Where did the club finish in the league?", "rank"),
     ("What position does Yang hold?", None),  # a post, not a rank
     ("What place did Kim visit?", None),
+    ("How often is the Eastern Economic Forum held?", "frequency"),
+    ("How many times a year do they meet?", "frequency"),
 ])
 def test_questions_that_say_what_form_their_answer_takes(question, kind):
     assert answer_kind(question) == kind
@@ -134,6 +136,9 @@ def test_an_answer_without_the_asked_form_is_refused_unless_a_close_runner_up_ha
      "Kim Jong Il", "by armored train"),
     ("What position were the club in when the manager was sacked?", "The club sacked its manager after a home defeat "
      "left the club 17th in the Premier Division.", "The club sacked its manager", "17th"),  # the rank alone
+    ("How often is the forum held?", "Putin will attend the annual Eastern Economic Forum from Sunday to Wednesday.",
+     "Sunday to Wednesday", "annual"),  # a frequency, found in the sentence when no phrase of it is one
+    ("How often do the leaders meet?", "The two leaders meet twice a year in Beijing.", "Beijing", "twice a year"),
 ])
 def test_an_answer_without_the_asked_form_is_replaced_by_its_sentences_phrase_of_that_form(
         nlp, question, sentence, reader_answer, expected):

@@ -25,6 +25,10 @@ NUMERIC_LABELS = frozenset({"DATE", "TIME", "QUANTITY", "CARDINAL", "MONEY", "PE
 _RANK = re.compile(r"\b(?:\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|"
                    r"twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|top|"
                    r"bottom|last)\b", re.I)
+_FREQUENCY = re.compile(r"\b(?:(?:bi|semi-?)?annual(?:ly)?|yearly|monthly|weekly|daily|nightly|hourly|quarterly|"
+                        r"fortnightly|every\s+(?:\w+\s+)?(?:day|night|week|month|year|season|decade|hour|minute|\d+\s+\w+)s?|"
+                        r"(?:once|twice|three\s+times|four\s+times|\w+\s+times)\s+(?:a|an|per|each|every)\s+\w+|"
+                        r"(?:each|per)\s+(?:day|week|month|year|season))\b", re.I)
 _KINDS = [
     ("money", re.compile(r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|charge|charged|funding|raise|raised|"
                          r"revenue|income|profit|salary|fine|fined)\b"
@@ -39,6 +43,8 @@ _KINDS = [
                                 r"carmaker|automaker|shipyard|business|businesses|carrier|airline|bank|retailer|startup|"
                                 r"publisher|broadcaster|insurer|lender|brand)\b", re.I)),
     ("percent", re.compile(r"\b(?:what|which) (?:percentage|percent|proportion|share|fraction)\b", re.I)),
+    # "How often is the forum held?": "annual", "twice a year", not "Sunday to Wednesday"
+    ("frequency", re.compile(r"\bhow (?:often|frequently)\b|\bhow many times (?:a|an|per|each|every)\b", re.I)),
     ("count", re.compile(r"\bhow many\b", re.I)),
     ("duration", re.compile(r"\bhow long\b(?!\s+ago)", re.I)),
     # "How did he travel there?", "How will she get to Hanoi?": by what means, not where or why
@@ -72,7 +78,7 @@ REPICKED_KINDS = frozenset({"money", "speed", "percent", "count", "date", "durat
 # model rates the one restating the question ("his journey to the city of Dalian") above the one that does.
 # "origin" as "where": a sentence that tells where the trip went ("in Vladivostok, where they previously convened")
 # does not tell where it began; one that says so names a start ("commenced in Pyongyang", "left from", "from").
-DEMOTED_KINDS = {"duration": 3.0, "place": 6.0, "means": 6.0, "origin": 6.0}
+DEMOTED_KINDS = {"duration": 3.0, "frequency": 3.0, "place": 6.0, "means": 6.0, "origin": 6.0}
 _PLACE_NOUNS = frozenset("city town village capital country state province region area district island coast border "
                          "port harbour harbor home house school university hospital church station airport base camp "
                          "building street road river sea ocean lake mountain valley field stadium forum summit "
@@ -144,6 +150,8 @@ def fits(kind: str | None, doc, start: int, end: int) -> bool:
                   for w in c.subtree if w.ent_type_ in ("GPE", "LOC", "FAC")]
         return any(t.ent_type_ in ("GPE", "LOC", "FAC", "ORG") or t.lower_.removesuffix("s") in _PLACE_NOUNS
                    or t.lower_ in _PLACE_NOUNS or _placed(t) for t in heads)
+    if kind == "frequency":
+        return bool(_FREQUENCY.search(text))
     if kind == "rank":
         return any(e.label_ == "ORDINAL" for e in entities) or bool(_RANK.search(text))
     if kind == "duration":  # a length of time or a measure, not a point in time
@@ -191,6 +199,9 @@ def formed_answer(doc, answer: str, phrases: list, profile: QuestionProfile) -> 
         if formed:
             answer, fitting = max(formed, key=lambda p: (_specific(kind, p.text), p.score)).text, True
     answer = _the_rank(answer) if kind == "rank" else answer
+    if kind == "frequency":  # "the annual Eastern Economic Forum" -> "annual"; found in the sentence if need be
+        found = _FREQUENCY.search(answer) or _FREQUENCY.search(doc.text)
+        answer, fitting = (found.group(), True) if found else (answer, fitting)
     return answer, fitting or kind not in REFUSED_KINDS | DEMOTED_KINDS.keys()
 
 
