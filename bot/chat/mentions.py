@@ -156,8 +156,8 @@ def _noun_kind(noun) -> str:
     """A common noun's kind: "city" a place, "the leader" a person, anything else a thing."""
     if noun.lower_ in _PLACE_NOUNS:
         return "place"
-    # not "its leader": owned by a thing that is itself a pronoun, it names no one to point to
-    owned_by_it = any(c.dep_ == "poss" and c.lower_ == "its" for c in noun.children)
+    # not "its leader", "their leader": owned by a pronoun for a thing or a group, it names no one to point to
+    owned_by_it = any(c.dep_ == "poss" and c.lower_ in ("its", "their") for c in noun.children)
     return "person" if noun.lemma_.lower() in PERSON_NOUNS and not owned_by_it else "thing"
 
 
