@@ -13,6 +13,7 @@ import pytest
     ("Who is Kim expected to meet if he goes to Russia?", "Putin", "Xi"),  # Xi is met on the visit after it
     ("Who reported Kim Jong Il's death?", "state media", "Pulikovsky"),
     ("Who announced Kim Jong Il's death?", "state media", "Pulikovsky"),  # "announced" for the article's "reported"
+    ("Who announced that Kim Jong Il had died on a train journey?", "state media", "Pulikovsky"),
     ("Which Kim rode the train to Moscow in 2002?", "Kim Jong Il", "Pulikovsky"),
     ("What is the maximum range of Kim's plane in miles?", "5,700 miles", "kilometers"),
     ("How many of his four trips to China were by train?", "two", "four"),  # the question's own four is no answer
