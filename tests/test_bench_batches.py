@@ -15,11 +15,15 @@ BATCHES = {  # question file -> the folder its documents are in
     "multihoprag_sample500/quiz_batch4.jsonl": DATA / "multihoprag_sample500/corpus",
     "multihoprag_sample500/quiz_batch5.jsonl": DATA / "multihoprag_sample500/corpus",
     "multihoprag_sample500/quiz_batch6.jsonl": DATA / "multihoprag_sample500/corpus",
+    "multihoprag_sample500/quiz_batch7.jsonl": DATA / "multihoprag_sample500/corpus",
     "dated_news2/qa.jsonl": DATA / "dated_news2/corpus",
     "dated_news3/qa.jsonl": DATA / "dated_news3/corpus",
+    "dated_news4/qa.jsonl": DATA / "dated_news4/corpus",
     "seed_qa_batch6.jsonl": SEED,
     "seed_qa_batch3.jsonl": SEED,
     "seed_qa_batch5.jsonl": SEED,
+    "seed_qa_batch7.jsonl": SEED,
+    "seed_qa_batch8.jsonl": SEED,
 }
 
 
@@ -44,7 +48,8 @@ def test_every_answerable_question_has_a_gold_answer_in_a_document_it_cites(name
         assert any(gold in text for gold in row["answers"] for text in cited), row["id"]
 
 
-@pytest.mark.parametrize("name", ["seed_dialogues_batch5.jsonl", "seed_dialogues_batch6.jsonl"])
+@pytest.mark.parametrize("name", ["seed_dialogues_batch5.jsonl", "seed_dialogues_batch6.jsonl",
+                                  "seed_dialogues_batch7.jsonl", "seed_dialogues_batch8.jsonl"])
 def test_every_dialogue_turn_has_its_gold_in_the_seed_article(name):
     article = next(SEED.glob("*.md")).read_text(encoding="utf-8")
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
