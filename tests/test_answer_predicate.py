@@ -145,3 +145,9 @@ def test_an_answer_at_the_other_end_of_the_asked_relation_is_inverted(nlp, sente
     relation = asked_relation(nlp("Who was Kim Jong Il's father?"))
     assert relation == ("father", "kim jong il")
     assert inverted(nlp(sentence), answer, relation) is expected
+
+
+def test_a_measure_after_of_is_no_other_end_of_a_relation(nlp):
+    relation = asked_relation(nlp("What was Jacksonville's estimated population in 2014?"))
+    sentence = nlp("In 2014 the city had an estimated population of 853,382.")
+    assert relation == ("population", "jacksonville") and not inverted(sentence, "853,382", relation)

@@ -208,8 +208,10 @@ def inverted(sentence_doc, answer: str, relation: tuple[str, str]) -> bool:
     for token in sentence_doc:
         if token.lemma_.lower() != noun or not wanted:
             continue
+        # named owners only: "an estimated population of 853,382" measures, it owns nothing
         owned_by = [c for p in token.children if p.lower_ == "of" for c in p.children if c.dep_ == "pobj"]
         owned_by += [c for c in token.children if c.dep_ == "poss" and c.tag_ not in _PRONOUN_TAGS]
+        owned_by = [c for c in owned_by if c.pos_ == "PROPN"]
         for other in owned_by:
             text = sentence_doc[other.left_edge.i: other.right_edge.i + 1].text.lower()
             if wanted in text and owner not in text:
