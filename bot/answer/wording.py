@@ -32,9 +32,6 @@ class Described:
 def asked_description(doc) -> Described | None:
     """What ``doc`` (a parsed question) asks to be described: "How does the writer describe X?", "What kind of X
     ...?", "In what state are X ...?"; None for any other question."""
-    first = next((t for t in doc if not t.is_punct), None)
-    if first is None:
-        return None
     for token in doc:
         if token.lemma_.lower() in _DESCRIBING_VERBS and token.pos_ == "VERB" and _asks_how(doc, token):
             thing = next((c for c in token.children if c.dep_ == "dobj" and c.pos_ in _NOUNS), None)
