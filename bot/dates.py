@@ -48,7 +48,10 @@ _PATH_DATE = re.compile(r"(?<!\d)(?P<y>(?:18|19|20|21)\d{2})(?P<sep>[-_/.]?)(?P<
 # Lines that announce a date: "Published: ...", "Posted on ...", "Updated 3 Sept 2023".
 _LABELLED = re.compile(r"^\W*(?P<label>(?:first\s+)?published|posted|date[d]?|updated|last\s+updated)\b\s*(?:on|at)?\s*[:\-\u2013\u2014]?\s*(?P<rest>.+)$", re.I)
 # A wire-style dateline: "WASHINGTON, Sept. 3, 2023 (Reuters) -": capitals, a date, then a dash.
-_DATELINE = re.compile(r"^\W*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][A-Za-z .]{1,30})?,\s+(?P<rest>.{6,60}?)\s*(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]")
+# Capitals beyond ASCII too: "TROMSØ, October 14, 2025 —", "MÁLAGA, ...".
+CAPITALS = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"
+_DATELINE = re.compile(rf"^\W*[{CAPITALS}][{CAPITALS} .'\u2019-]{{1,40}}(?:,\s*[{CAPITALS}][A-Za-z .]{{1,30}})?,\s+"
+                       r"(?P<rest>.{6,60}?)\s*(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]")
 HEADER_LINES = 12  # how far into the body a publication date is looked for
 
 
@@ -140,6 +143,14 @@ def date_in_path(rel: str) -> str | None:
             if day is not None:
                 return day.isoformat()
     return None
+
+
+def announces_date(line: str) -> bool:
+    """``line`` only dates the article ("Published: 2025-05-13", "Posted on 3 Sept 2023", "2023-09-03"): no title."""
+    labelled = _LABELLED.match(line)
+    if labelled:
+        return bool(normalize_date(labelled["rest"]) or _leading_date(labelled["rest"]))
+    return normalize_date(line.strip("*_#()[] ")) is not None
 
 
 def dateline_date(body: str, max_lines: int = HEADER_LINES) -> str | None:

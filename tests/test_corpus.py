@@ -75,6 +75,11 @@ def test_without_front_matter_the_first_non_empty_line_is_the_title():
     assert article.text == "\n\n  # Storm hits coast  \n\nA storm struck."
 
 
+def test_a_line_that_only_dates_the_article_is_not_its_title():
+    article = parse_article(b"Published: 2025-05-13\n\nMuseum pulls codex from display\n\nThe museum said.", "codex.txt")
+    assert article.title == "Museum pulls codex from display" and article.date == "2025-05-13"
+
+
 def test_crlf_front_matter_and_body_keep_their_line_ends():
     raw = "---\r\ntitle: CRLF story\r\n---\r\nLine one.\r\n\r\nLine two.\r\n"
     article = parse_article(raw.encode(), "crlf.md")

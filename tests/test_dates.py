@@ -82,6 +82,7 @@ def test_no_date_in_a_path_without_a_real_day(rel):
         ("Launch slips again\n*Monday, September 4, 2023*\n\nText.", "2023-09-04"),
         ("Launch slips again\nBy Jane Doe | Sept. 3, 2023\n\nText.", "2023-09-03"),
         ("WASHINGTON, Sept. 3, 2023 (Reuters) - The launch slipped.", "2023-09-03"),
+        ("TROMSØ, October 14, 2025 — The director stepped down.", "2025-10-14"),  # capitals beyond ASCII
         ("Launch slips\n\nPORT HALLAM, April 8, 2024 \u2014 The launch slipped.", "2024-04-08"),
         ("Title\nUpdated: 4 Sept 2023\nPublished: 3 Sept 2023\n\nText.", "2023-09-03"),  # published wins
         ("Title\nUpdated: 4 Sept 2023\n\nText.", "2023-09-04"),  # an update date beats none

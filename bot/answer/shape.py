@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from bot.dates import find_date
+from bot.dates import CAPITALS, find_date
 
 
 _WIRE = r"(?:CNN|Reuters|AP|AFP|UPI|Bloomberg|BBC|NPR|Xinhua|dpa|ANSA|EFE|Kyodo|Yonhap|PTI|IANS)"
@@ -22,7 +22,8 @@ _DATELINE = re.compile(
     # "Colombia (CNN)", "LONDON, March 5 (Reuters) -"
     r"^\s*(?:[A-Z][\w.'\u2019-]*(?:[ ,]+[A-Z0-9][\w.'\u2019-]*){0,5}\s*)?\(" + _WIRE + r"[^)]{0,30}\)\s*(?:[-\u2013\u2014]+\s*)?"
     # "WASHINGTON —", "PORT HALLAM, April 8, 2024 —", "CAPE MOREAU, April 8 (Kestrel) -"
-    r"|^\s*[A-Z][A-Z .'\u2019-]{1,40}(?:,\s*[A-Z][\w .,']{1,40}?)?(?:\s*\([^)]{1,30}\))?\s*[-\u2013\u2014]+\s+"
+    r"|^\s*[" + CAPITALS + r"][" + CAPITALS + r" .'\u2019-]{1,40}(?:,\s*[A-Z][\w .,']{1,40}?)?(?:\s*\([^)]{1,30}\))?"
+    r"\s*[-\u2013\u2014]+\s+"
 )
 _DASH_AFTER_DATE = re.compile(r"\s*(?:\([^)]{0,30}\)\s*)?[-\u2013\u2014]+\s+")
 _SENTENCE_QUESTION = re.compile(

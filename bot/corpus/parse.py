@@ -18,7 +18,7 @@ from pathlib import Path
 
 from bot.corpus.folder import HTML_SUFFIXES
 from bot.corpus.front_matter import split_front_matter
-from bot.dates import HEADER_LINES, article_date
+from bot.dates import HEADER_LINES, announces_date, article_date
 from bot.errors import ArticleError
 from bot.types import Article
 
@@ -97,9 +97,10 @@ def _parse_html(text: str, rel: str) -> tuple[dict, str]:
 
 
 def _first_line(body: str) -> str:
+    """The first line with text that is not only the article's date ("Published: 2025-05-13" titles nothing)."""
     for line in body.splitlines():
         line = line.strip().lstrip("#").strip()
-        if line:
+        if line and not announces_date(line):
             return line
     return ""
 
