@@ -122,6 +122,7 @@ def test_a_count_is_what_a_change_went_to_unless_the_question_asks_where_it_star
     ("The board removed chief executive Daniel Varga on Tuesday.", "Daniel Varga", True),
     ("Harbour chief Ann Marsh resigned on Friday.", "Ann Marsh", True),
     ("Marsh will step down in June.", "Marsh", True),
+    ("The director of the mission, Dr. Ingrid Solheim, has stepped down.", "Dr. Ingrid Solheim", True),  # an appositive
     ("Dean Hollis will take charge of the first team as caretaker manager.", "Dean Hollis", False),
 ])
 def test_someone_removed_from_a_post_or_leaving_it_does_not_answer_who_holds_it_now(nlp, sentence, answer, ended):

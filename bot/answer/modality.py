@@ -113,14 +113,16 @@ def told_of_a_later_event(doc, answer: str, question_words: frozenset[str]) -> b
 # from a post, or leaving it, no longer holds it. Set by hand like the penalties above.
 ENDED_FOR_LATEST_PENALTY = 5.0  # as sure a sign as the question gives: the post is held by someone else
 _REMOVED_BEFORE = re.compile(r"\b(?:sack|fir|remov|oust|dismiss|replac|depos|ax)(?:ed|es|s)\s+(?:[a-z][\w-]*\s+){0,3}$")
-_LEAVING_AFTER = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:has\s+|had\s+|have\s+|was\s+|were\s+|will\s+|is\s+to\s+)?"
+# "Ann Marsh resigned", "Marsh, who ran it since 2019, will step down", "The director, Dr. Solheim, has stepped down"
+_LEAVING_AFTER = re.compile(r"^\s*,?\s*(?:,[^,]{0,80},\s*)?(?:has\s+|had\s+|have\s+|was\s+|were\s+|will\s+|is\s+to\s+)?"
                             r"(?:been\s+)?(?:resign|quit|step(?:ped|s)?\s+down|stood\s+down|left\b|leaves\b|"
                             r"sacked|fired|removed|ousted|dismissed|replaced)", re.I)
 
 
 def told_as_ended(text: str, answer: str) -> bool:
     """The sentence ``text`` tells of ``answer`` (someone) being removed from a post or leaving it: "sacked manager
-    Luis Ferraz", "removed chief executive Daniel Varga", "Ann Marsh resigned", "Marsh will step down"."""
+    Luis Ferraz", "removed chief executive Daniel Varga", "Ann Marsh resigned", "Marsh will step down", "the
+    director, Dr. Ingrid Solheim, has stepped down"."""
     at = text.find(answer)
     if at < 0 or not answer[:1].isupper():  # a name
         return False
