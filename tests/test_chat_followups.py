@@ -241,6 +241,13 @@ def test_a_question_asking_only_a_time_of_that_borrows_the_previous_statement(nl
     assert rewrite_follow_up("In which month was the forum held?", [borrowed], nlp) == "In which month was the forum held?"
 
 
+def test_them_points_to_counted_things(nlp):
+    """"approximately twelve trips" answers how many; "them" after it is the trips, not nobody."""
+    cited = "Throughout his rule, he only made approximately twelve trips abroad, with the majority being to China."
+    trips = Exchange("How many times did Kim Jong Il travel abroad?", "approximately twelve trips", cited, cited)
+    assert rewrite_follow_up("Where did most of them go?", [trips], nlp) == "Where did most of the trips go?"
+
+
 def test_he_and_him_point_to_a_person_named_by_role(nlp):
     """"the leader's carriages" mentions the leader, a person: "him" is the leader, not asked back."""
     cars = Exchange("What do the leader's carriages have on board?", None)

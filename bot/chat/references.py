@@ -87,10 +87,13 @@ def _antecedent_for(token, context: Antecedents, chosen: list):
             return None
         options = context.ranked({"group", "thing", "person", "name", "place"}, role, True, exclude=own) + \
             context.ranked({"group"}, role, False, exclude=own)  # a band, a team: "them"
+        # "approximately twelve trips": counted things are things ("Where did most of them go?" -> "the trips")
+        options += [(score, c) for score, c in context.ranked({"number"}, role, True, exclude=own) if _counted(c.text)]
         found = max(options, key=lambda pair: pair[0])[1] if options else None
         if found is None:
             return _NOTHING
-        return with_possessive(found.text, possessive)
+        text = f"the {found.text.split()[-1]}" if found.kind == "number" else found.text
+        return with_possessive(text, possessive)
     if low in _THING:
         if expletive(token) or _has_subject_phrase(before, plural=False):
             return None
@@ -115,6 +118,12 @@ def _antecedent_for(token, context: Antecedents, chosen: list):
             return found.text
         return ("to " if token.head.lower_ in MOTION_VERBS else "in ") + found.text
     return None
+
+
+def _counted(text: str) -> bool:
+    """"approximately twelve trips" counts things (its last word a plural noun), "12" or "two-thirds" does not."""
+    last = text.split()[-1] if text.split() else ""
+    return last.isalpha() and last.islower() and last.endswith("s") and len(last) > 3
 
 
 def _demonstrative(token, context: Antecedents):
