@@ -12,6 +12,12 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Number words as digits ("twelve" -> "12", "forty" -> "40"): one table for every stage that reads counts in words.
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
+
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\u00a0]*\n\s*")
 # A sentence ends at . ! ? (or …) plus closing quotes/brackets, before whitespace.
 _SENTENCE_END = re.compile(r"[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)|\n")

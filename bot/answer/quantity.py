@@ -11,6 +11,7 @@ import re
 
 from bot.answer.predicate import changed_to
 from bot.answer.shape import located
+from bot.text import NUMBER_WORDS
 
 _BEFORE_A_CHANGE = re.compile(
     r"\b(?:from|originally|initially|at\s+first|first|previously|before|earlier|prior|old|up\s+from|down\s+from)\b", re.I)
@@ -49,8 +50,7 @@ def in_the_unit(text: str, answer: str, unit: str) -> str:
     return found.group(0) if found else answer
 
 
-_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
-                 "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "dozen": "12", "twenty": "20", "hundred": "100"}
+_COUNT_WORDS = {**NUMBER_WORDS, "dozen": "12", "hundred": "100"}
 _YEAR = re.compile(r"1[89]\d\d|20\d\d")
 
 
@@ -72,7 +72,7 @@ def other_count(doc, answer: str, given: frozenset[str]) -> str | None:
 
 
 def _digits(token) -> str:
-    return _NUMBER_WORDS.get(token.lower_, token.text.replace(",", ""))
+    return _COUNT_WORDS.get(token.lower_, token.text.replace(",", ""))
 
 
 def _count_phrase(doc, number) -> str:

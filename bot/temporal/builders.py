@@ -25,9 +25,9 @@ from bot.temporal.windows import (
     week_window,
     year_window,
 )
+from bot.text import NUMBER_WORDS
 
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_NUMBER_WORDS = {"a": 1, "an": 1} | {word: int(digits) for word, digits in NUMBER_WORDS.items()}
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "fall": (9, 11), "winter": (12, 2)}
 PARTS = {"early": 0, "start": 0, "beginning": 0, "first": 0, "mid": 1, "middle": 1, "late": 2, "end": 2, "last": 2,
          "final": 2, "closing": 2}  # the third of a period a word picks: "early", "mid", "late" June

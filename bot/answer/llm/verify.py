@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from bot.text import stem, terms
+from bot.text import NUMBER_WORDS, stem, terms
 
 THRESHOLDS_PATH = Path(__file__).with_name("verifier.json")
 _NUMERIC_LABELS = frozenset({"DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT", "ORDINAL"})
@@ -35,10 +35,6 @@ _MONTHS = {name: f"month{i}" for i, names in enumerate(
     [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
      ("july", "jul"), ("august", "aug"), ("september", "sept", "sep"), ("october", "oct"), ("november", "nov"),
      ("december", "dec")], 1) for name in names}
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS.update({w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)})
 _SCALES = frozenset({"hundred", "thousand", "million", "billion", "trillion", "percent", "dozen"})
 _ORDINAL_SUFFIX = frozenset({"st", "nd", "rd", "th"})
 _NAME_STOP = frozenset({"the", "of", "a", "an", "and", "s", "'s", "de", "for", "in", "on", "at", "to"})
@@ -55,8 +51,8 @@ def normalized_tokens(text: str) -> list[str]:
             continue  # "3rd" -> 3
         elif raw in _MONTHS and (raw != "may" or not out or out[-1].isdigit()):
             out.append(_MONTHS[raw])
-        elif raw in _NUMBER_WORDS:
-            out.append(_NUMBER_WORDS[raw])
+        elif raw in NUMBER_WORDS:
+            out.append(NUMBER_WORDS[raw])
         else:
             out.append(stem(raw))
     return out
